@@ -39,7 +39,8 @@ export interface SimpleQueryOutput extends RowSink {
   emptyQuery(): void;
 }
 
-export type ExecuteResult = { kind: "complete"; tag: string } | { kind: "suspended" };
+/** "empty": the portal holds an empty query string (the wire answers EmptyQueryResponse). */
+export type ExecuteResult = { kind: "complete"; tag: string } | { kind: "suspended" } | { kind: "empty" };
 
 /** A bound statement ready to run (an extended-protocol portal). */
 export interface Portal {

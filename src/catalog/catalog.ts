@@ -1,0 +1,235 @@
+/**
+ * The catalog: every configured service, its connector, whether it is up, and
+ * its introspected schema. Each successful introspection is applied to the
+ * mirror. A service that is down is retried in the background with backoff.
+ */
+import { PgError, SqlState } from "../common/pg-error.ts";
+import type {
+  Connector,
+  IntrospectProgress,
+  ServiceConfig,
+  SourceSchema,
+  SourceTable,
+} from "../connectors/spi.ts";
+import type { Mirror } from "./mirror.ts";
+
+export type ServiceStatus = "connecting" | "up" | "down";
+
+export interface ServiceState {
+  readonly config: ServiceConfig;
+  readonly connector: Connector;
+  status: ServiceStatus;
+  error: PgError | null;
+  schema: SourceSchema | null;
+  lastRefresh: Date | null;
+}
+
+export interface CatalogLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface RefreshReport {
+  service: string;
+  status: ServiceStatus;
+  tables: number;
+  error?: string;
+}
+
+const DEFAULT_RETRY_MS = 2000;
+const MAX_RETRY_MS = 60_000;
+
+/** Book-keeping the catalog keeps next to a ServiceState. */
+interface Tracking {
+  connected: boolean;
+  /** the attempt running now, so refresh and retry never overlap for one service */
+  running: Promise<void> | null;
+  retryTimer: NodeJS.Timeout | null;
+  nextDelay: number;
+  /** tables by name, for table() */
+  tables: Map<string, SourceTable>;
+}
+
+export class Catalog {
+  readonly #mirror: Mirror;
+  readonly #logger: CatalogLogger;
+  readonly #retryMs: number;
+  readonly #states = new Map<string, ServiceState>();
+  readonly #tracking = new Map<string, Tracking>();
+  #closed = false;
+
+  constructor(
+    mirror: Mirror,
+    connectors: Connector[],
+    logger: CatalogLogger,
+    options: { retryMs?: number } = {},
+  ) {
+    this.#mirror = mirror;
+    this.#logger = logger;
+    this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
+    for (const connector of connectors) {
+      const name = connector.config.name;
+      if (this.#states.has(name)) throw new Error(`duplicate service name "${name}"`);
+      this.#states.set(name, {
+        config: connector.config,
+        connector,
+        status: "connecting",
+        error: null,
+        schema: null,
+        lastRefresh: null,
+      });
+      this.#tracking.set(name, {
+        connected: false,
+        running: null,
+        retryTimer: null,
+        nextDelay: this.#retryMs,
+        tables: new Map(),
+      });
+    }
+  }
+
+  /** Connects and introspects every service in parallel; one that fails is retried in the background. */
+  async start(): Promise<void> {
+    await Promise.all([...this.#states.keys()].map((name) => this.#attempt(name)));
+  }
+
+  async refresh(service?: string, onProgress?: IntrospectProgress): Promise<RefreshReport[]> {
+    const names = service === undefined ? [...this.#states.keys()] : [service];
+    for (const name of names) if (!this.#states.has(name)) throw unknownService(name);
+    return Promise.all(
+      names.map(async (name) => {
+        await this.#attempt(name, onProgress);
+        const state = this.#states.get(name)!;
+        const report: RefreshReport = {
+          service: name,
+          status: state.status,
+          tables: state.schema?.tables.length ?? 0,
+        };
+        if (state.error) report.error = state.error.message;
+        return report;
+      }),
+    );
+  }
+
+  service(name: string): ServiceState | undefined {
+    return this.#states.get(name);
+  }
+
+  services(): ServiceState[] {
+    return [...this.#states.values()];
+  }
+
+  table(service: string, table: string): SourceTable | undefined {
+    return this.#tracking.get(service)?.tables.get(table);
+  }
+
+  /** Throws PgError 08006 naming the service when it is not up. */
+  requireUp(service: string): ServiceState {
+    const state = this.#states.get(service);
+    if (!state) throw unknownService(service);
+    if (state.status !== "up") {
+      const reason = state.error?.message ?? (state.status === "connecting" ? "still connecting" : "down");
+      throw new PgError(SqlState.connectionFailure, `service "${service}" is unavailable: ${reason}`, {
+        kind: "external",
+        cause: state.error ?? undefined,
+      });
+    }
+    return state;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#tracking.values()) {
+      if (t.retryTimer) clearTimeout(t.retryTimer);
+      t.retryTimer = null;
+    }
+    await Promise.allSettled([...this.#tracking.values()].map((t) => t.running));
+    const results = await Promise.allSettled([...this.#states.values()].map((s) => s.connector.close()));
+    results.forEach((r, i) => {
+      if (r.status === "rejected") {
+        this.#logger.warn(
+          { service: [...this.#states.keys()][i], err: r.reason },
+          "closing connector failed",
+        );
+      }
+    });
+  }
+
+  /** One connect-if-needed + introspect + apply; joins an attempt already running for the service. */
+  #attempt(name: string, onProgress?: IntrospectProgress): Promise<void> {
+    const tracking = this.#tracking.get(name)!;
+    if (tracking.running) return tracking.running;
+    const run = this.#bringUp(name, onProgress).finally(() => {
+      tracking.running = null;
+    });
+    tracking.running = run;
+    return run;
+  }
+
+  async #bringUp(name: string, onProgress?: IntrospectProgress): Promise<void> {
+    const state = this.#states.get(name)!;
+    const tracking = this.#tracking.get(name)!;
+    if (this.#closed) return;
+    const started = Date.now();
+    try {
+      if (!tracking.connected) {
+        await state.connector.connect();
+        tracking.connected = true;
+      }
+      const schema = await state.connector.introspect(onProgress);
+      if (this.#closed) return;
+      await this.#mirror.applyServiceSchema(name, schema);
+      state.schema = schema;
+      tracking.tables = new Map(schema.tables.map((t) => [t.name, t]));
+      state.status = "up";
+      state.error = null;
+      state.lastRefresh = new Date();
+      tracking.nextDelay = this.#retryMs;
+      if (tracking.retryTimer) {
+        clearTimeout(tracking.retryTimer);
+        tracking.retryTimer = null;
+      }
+      this.#logger.info(
+        { service: name, tables: schema.tables.length, ms: Date.now() - started },
+        "service up",
+      );
+    } catch (err) {
+      state.status = "down";
+      state.error = asServiceError(name, err);
+      this.#logger.error(
+        { service: name, code: state.error.code, err: state.error.message, retryInMs: tracking.nextDelay },
+        "service unavailable",
+      );
+      this.#scheduleRetry(name);
+    }
+  }
+
+  #scheduleRetry(name: string): void {
+    const tracking = this.#tracking.get(name)!;
+    if (this.#closed || tracking.retryTimer) return;
+    const delay = tracking.nextDelay;
+    tracking.nextDelay = Math.min(delay * 2, MAX_RETRY_MS);
+    tracking.retryTimer = setTimeout(() => {
+      tracking.retryTimer = null;
+      if (this.#closed) return;
+      this.#logger.info({ service: name }, "retrying service");
+      void this.#attempt(name);
+    }, delay);
+    tracking.retryTimer.unref();
+  }
+}
+
+function unknownService(name: string): PgError {
+  return new PgError("3F000", `service "${name}" does not exist`);
+}
+
+/** A connector failure as a PgError that names the service; PgErrors from the connector keep their code. */
+function asServiceError(service: string, err: unknown): PgError {
+  if (err instanceof PgError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PgError(SqlState.connectionFailure, `service "${service}": ${message}`, {
+    kind: "external",
+    cause: err,
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * Runs one statement on one pg client: rows are fetched as text through a portal (pg-cursor)
+ * batch by batch as the consumer pulls, then decoded to canonical values.
+ */
+import type pg from "pg";
+import Cursor from "pg-cursor";
+import type { TypeOid } from "../../common/pg-types.ts";
+import type { RowBatch } from "../../common/row.ts";
+import { decodeText } from "../../common/value-codec.ts";
+import type { NativeQuery, NativeResult, RunOptions } from "../spi.ts";
+import { mapPgError } from "./errors.ts";
+import { toPgParam } from "./params.ts";
+import { queryCanceled, throwIfAborted } from "./source-errors.ts";
+import { resultOid } from "./type-map.ts";
+
+/** Every type arrives as the server's text; decodeText makes it canonical. */
+export const rawTypes = { getTypeParser: () => (text: string) => text } as unknown as pg.CustomTypesConfig;
+
+/** A client borrowed for one statement; `release(true)` closes it instead of returning it to the pool. */
+export interface PgLease {
+  client: pg.ClientBase & { processID?: number };
+  release(destroy: boolean): void;
+}
+
+export interface PgRunContext {
+  service: string;
+  /** cancels whatever runs on the backend with this pid, from another connection */
+  cancel(pid: number): Promise<void>;
+}
+
+interface FieldInfo {
+  name: string;
+  dataTypeID: number;
+}
+
+const rowCommands = new Set(["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"]);
+
+function decodeRows(rows: (string | null)[][], oids: TypeOid[]): RowBatch {
+  return rows.map((row) => row.map((cell, i) => (cell === null ? null : decodeText(cell, oids[i]!))));
+}
+
+function oidsFor(fields: FieldInfo[], options: RunOptions): TypeOid[] {
+  return fields.map((f, i) => options.resultTypes?.[i]?.oid ?? resultOid(f.dataTypeID));
+}
+
+export async function runOnLease(
+  ctx: PgRunContext,
+  lease: PgLease,
+  query: NativeQuery,
+  options: RunOptions = {},
+): Promise<NativeResult> {
+  try {
+    throwIfAborted(options.signal);
+  } catch (err) {
+    lease.release(false);
+    throw err;
+  }
+  const params = query.params.map(toPgParam);
+  if (!query.returnsRows) return runCommand(ctx, lease, query.text, params, options);
+  const result = new CursorResult(ctx, lease, query.text, params, options);
+  await result.start();
+  return result;
+}
+
+/** A statement without rows runs in one round trip; its row count is all there is to report. */
+async function runCommand(
+  ctx: PgRunContext,
+  lease: PgLease,
+  text: string,
+  params: unknown[],
+  options: RunOptions,
+): Promise<NativeResult> {
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    const pid = lease.client.processID;
+    if (pid !== undefined) void ctx.cancel(pid);
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let res: pg.QueryArrayResult;
+  try {
+    res = await lease.client.query({ text, values: params, rowMode: "array", types: rawTypes });
+  } catch (err) {
+    lease.release(aborted);
+    throw aborted ? queryCanceled() : mapPgError(err, ctx.service);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+  lease.release(aborted);
+  if (aborted) throw queryCanceled();
+  const fields = res.fields as FieldInfo[];
+  const rows = decodeRows(res.rows as (string | null)[][], oidsFor(fields, options));
+  const size = options.batchSize ?? 1000;
+  return {
+    columns: fields.map((f) => f.name),
+    batches: {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+      },
+    },
+    affectedRows: () => (rowCommands.has(res.command) ? res.rowCount : null),
+    close: async () => {},
+  };
+}
+
+class CursorResult implements NativeResult {
+  columns: string[] = [];
+  readonly batches: AsyncIterable<RowBatch>;
+  private readonly cursor: Cursor;
+  private readonly batchSize: number;
+  private oids: TypeOid[] = [];
+  private first: (string | null)[][] = [];
+  private pending: Promise<unknown> | null = null;
+  private exhausted = false;
+  private failed = false;
+  private aborted = false;
+  private finishing: Promise<void> | null = null;
+  private command: string | null = null;
+  private rowCount: number | null = null;
+
+  constructor(
+    private readonly ctx: PgRunContext,
+    private readonly lease: PgLease,
+    text: string,
+    params: unknown[],
+    private readonly options: RunOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.cursor = lease.client.query(new Cursor(text, params, { rowMode: "array", types: rawTypes }));
+    options.signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.batches = { [Symbol.asyncIterator]: () => this.iterate() };
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.first = await this.read();
+    } catch (err) {
+      await this.finish();
+      throw err;
+    }
+    const fields = ((this.cursor as any)._result?.fields ?? []) as FieldInfo[];
+    this.columns = fields.map((f) => f.name);
+    this.oids = oidsFor(fields, this.options);
+  }
+
+  affectedRows(): number | null {
+    return this.command !== null && rowCommands.has(this.command) ? this.rowCount : null;
+  }
+
+  close(): Promise<void> {
+    return this.finish();
+  }
+
+  private readonly onAbort = () => {
+    this.aborted = true;
+    // between batches the backend is idle: the next pull rejects instead
+    const pid = this.lease.client.processID;
+    if (this.pending && pid !== undefined) void this.ctx.cancel(pid);
+  };
+
+  private async read(): Promise<(string | null)[][]> {
+    if (this.aborted) throw queryCanceled();
+    const pending = this.cursor.read(this.batchSize) as Promise<(string | null)[][]>;
+    this.pending = pending;
+    try {
+      const rows = await pending;
+      if (this.aborted) throw queryCanceled();
+      if (rows.length < this.batchSize) {
+        this.exhausted = true;
+        const result = (this.cursor as any)._result as { command: string | null; rowCount: number | null };
+        this.command = result?.command ?? null;
+        this.rowCount = result?.rowCount ?? null;
+      }
+      return rows;
+    } catch (err) {
+      this.failed = true;
+      throw this.aborted ? queryCanceled() : mapPgError(err, this.ctx.service);
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  private async *iterate(): AsyncGenerator<RowBatch> {
+    try {
+      let rows = this.first;
+      this.first = [];
+      while (true) {
+        if (rows.length > 0) yield decodeRows(rows, this.oids);
+        if (this.exhausted || this.finishing) return;
+        rows = await this.read();
+      }
+    } finally {
+      await this.finish();
+    }
+  }
+
+  private finish(): Promise<void> {
+    this.finishing ??= this.doFinish();
+    return this.finishing;
+  }
+
+  private async doFinish(): Promise<void> {
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    // closed while a fetch runs: stop the backend rather than wait for it
+    let destroy = this.aborted;
+    if (this.pending) {
+      const pid = this.lease.client.processID;
+      if (pid !== undefined) await this.ctx.cancel(pid).catch(() => {});
+      destroy = true;
+      await this.pending.catch(() => {});
+    }
+    if (!this.exhausted && !this.failed) {
+      try {
+        await this.cursor.close();
+      } catch {
+        destroy = true;
+      }
+    }
+    this.lease.release(destroy);
+  }
+}

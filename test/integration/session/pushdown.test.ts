@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import pg from "pg";
+import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
+import { startTestWeft, type TestWeft } from "../../support/weft.ts";
+
+// One Weft in front of a real PostgreSQL database ("pgs") and a real MariaDB database ("my"):
+// single-service reads and writes are pushed down; transactions pin one backend transaction per service.
+let pgdb: TestDatabase;
+let mydb: TestDatabase;
+let weft: TestWeft;
+let client: pg.Client;
+
+const pgSetup = [
+  "create table item (id int primary key, name text not null, price numeric(10,2), tags text[], added date)",
+  "insert into item values (1, 'Äpfel', 1.50, '{fruit,red}', '2024-01-02'), (2, 'O''Brien''s \"best\"', null, null, null), (3, 'back\\slash 😀', 10.00, '{}', '2023-12-31')",
+];
+const mySetup = [
+  "create table account (id int primary key, owner varchar(40) not null, balance decimal(12,2) not null, active tinyint(1) not null default 1) engine=InnoDB",
+  "insert into account values (1, 'Zoë', 100.00, 1), (2, 'bob', 50.25, 0), (3, 'Bob', 0.00, 1)",
+];
+
+before(async () => {
+  pgdb = await createPgDatabase("weft_push_pg");
+  mydb = await createMysqlDatabase("weft_push_my");
+  for (const s of pgSetup) await pgdb.exec(s);
+  for (const s of mySetup) await mydb.exec(s);
+  weft = await startTestWeft({
+    demo: false,
+    services: [
+      { name: "pgs", kind: "postgres", url: pgdb.url },
+      { name: "my", kind: "mysql", url: mydb.url },
+    ],
+  });
+  client = new pg.Client({ connectionString: weft.url });
+  await client.connect();
+});
+
+after(async () => {
+  await client?.end().catch(() => {});
+  await weft?.stop();
+  await pgdb?.drop();
+  await mydb?.drop();
+});
+
+async function sqlState(sql: string, params?: unknown[]): Promise<{ code: string; message: string }> {
+  try {
+    await client.query(sql, params);
+  } catch (err) {
+    const e = err as { code: string; message: string };
+    return { code: e.code, message: e.message };
+  }
+  assert.fail(`expected ${sql} to fail`);
+}
+
+describe("single-service statements are pushed down", () => {
+  test("rows come from the service, not from the (empty) mirror", async () => {
+    const r = await client.query("select count(*) as n from pgs.item");
+    assert.deepEqual(r.rows, [{ n: "3" }]);
+    const m = await client.query("select id, owner, balance, active from my.account order by id");
+    assert.deepEqual(m.rows, [
+      { id: 1, owner: "Zoë", balance: "100.00", active: true },
+      { id: 2, owner: "bob", balance: "50.25", active: false },
+      { id: 3, owner: "Bob", balance: "0.00", active: true },
+    ]);
+  });
+
+  test("values with quotes, backslashes, non-ASCII and emoji round-trip as bound parameters", async () => {
+    const r = await client.query("select id from pgs.item where name = $1", ["O'Brien's \"best\""]);
+    assert.deepEqual(r.rows, [{ id: 2 }]);
+    const s = await client.query("select name from pgs.item where id = 3");
+    assert.equal(s.rows[0].name, "back\\slash 😀");
+  });
+
+  test("MySQL text comparison is case-sensitive like PostgreSQL", async () => {
+    const r = await client.query("select id from my.account where owner = 'bob'");
+    assert.deepEqual(r.rows, [{ id: 2 }]);
+  });
+
+  test("result types come from the mirror: RowDescription carries table OID and attnum", async () => {
+    const r = await client.query("select id, name, price from pgs.item where id = 1");
+    assert.equal(r.fields[0].dataTypeID, 23);
+    assert.equal(r.fields[1].dataTypeID, 25);
+    assert.equal(r.fields[2].dataTypeID, 1700);
+    assert.ok(r.fields[0].tableID > 0);
+    assert.equal(r.fields[0].columnID, 1);
+    assert.equal(r.fields[2].columnID, 3);
+  });
+
+  test("writes run on the service and report affected rows", async () => {
+    const ins = await client.query("insert into my.account (id, owner, balance) values ($1, $2, $3)", [
+      4,
+      "Łukasz",
+      "7.10",
+    ]);
+    assert.equal(ins.command, "INSERT");
+    assert.equal(ins.rowCount, 1);
+    const upd = await client.query("update my.account set balance = balance + 1 where id in (1, 4)");
+    assert.equal(upd.rowCount, 2);
+    const direct = await mydb.exec("select balance from account where id = 4");
+    assert.equal(String(direct[0].balance), "8.10");
+    const del = await client.query("delete from my.account where id = 4");
+    assert.equal(del.rowCount, 1);
+    const ret = await client.query("update pgs.item set price = 2.00 where id = 1 returning id, price");
+    assert.deepEqual(ret.rows, [{ id: 1, price: "2.00" }]);
+  });
+
+  test("errors keep their SQLSTATE and the connection survives", async () => {
+    assert.equal((await sqlState("select nope from pgs.item")).code, "42703");
+    assert.equal((await sqlState("select * from pgs.nothing_here")).code, "42P01");
+    assert.equal(
+      (await sqlState("insert into my.account (id, owner, balance) values (1, 'dup', 0)")).code,
+      "23505",
+    );
+    assert.equal((await sqlState("selec 1")).code, "42601");
+    const cross = await sqlState("select * from pgs.item i join my.account a on a.id = i.id");
+    assert.equal(cross.code, "0A000");
+    const r = await client.query("select 1 as ok");
+    assert.deepEqual(r.rows, [{ ok: 1 }]);
+  });
+});
+
+describe("transactions", () => {
+  test("a transaction on one service commits or rolls back there", async () => {
+    await client.query("begin");
+    await client.query("insert into pgs.item (id, name) values (10, 'ten')");
+    const inside = await client.query("select count(*) as n from pgs.item where id = 10");
+    assert.equal(inside.rows[0].n, "1");
+    await client.query("rollback");
+    const afterRollback = await pgdb.exec("select count(*)::int as n from item where id = 10");
+    assert.equal(afterRollback[0].n, 0);
+
+    await client.query("begin");
+    await client.query("insert into pgs.item (id, name) values (11, 'eleven')");
+    await client.query("savepoint s1");
+    await client.query("insert into pgs.item (id, name) values (12, 'twelve')");
+    await client.query("rollback to savepoint s1");
+    await client.query("commit");
+    const rows = await pgdb.exec("select id from item where id >= 10 order by id");
+    assert.deepEqual(rows, [{ id: 11 }]);
+  });
+
+  test("a write spanning two services in one transaction is refused with 0A000", async () => {
+    await client.query("begin");
+    await client.query("update pgs.item set price = 3 where id = 1");
+    const refused = await sqlState("update my.account set balance = 0 where id = 1");
+    assert.equal(refused.code, "0A000");
+    assert.match(refused.message, /one service/);
+    // the transaction is now failed, as in PostgreSQL
+    assert.equal((await sqlState("select 1")).code, "25P02");
+    await client.query("rollback");
+    const price = await pgdb.exec("select price::text as p from item where id = 1");
+    assert.equal(price[0].p, "2.00");
+  });
+
+  test("a read-only transaction refuses writes with 25006", async () => {
+    await client.query("begin read only");
+    const e = await sqlState("delete from my.account");
+    assert.equal(e.code, "25006");
+    await client.query("rollback");
+  });
+});
+
+describe("session settings", () => {
+  test("SET is validated by the mirror, reported and scoped to the session", async () => {
+    await client.query("set datestyle = 'iso, dmy'");
+    const r = await client.query("show datestyle");
+    assert.equal(r.rows[0].DateStyle, "ISO, DMY");
+    assert.equal((await sqlState("set datestyle = 'nonsense'")).code, "22023");
+    const other = new pg.Client({ connectionString: weft.url });
+    await other.connect();
+    try {
+      const o = await other.query("show datestyle");
+      assert.equal(o.rows[0].DateStyle, "ISO, MDY");
+    } finally {
+      await other.end();
+    }
+    await client.query("reset datestyle");
+  });
+
+  test("search_path resolves unqualified service tables", async () => {
+    await client.query("set search_path = my, public");
+    const r = await client.query("select count(*) as n from account");
+    assert.equal(r.rows[0].n, "3");
+    await client.query("reset search_path");
+  });
+});
+
+describe("availability", () => {
+  test("a service that is down fails its queries with 08006 naming it; the others keep working", async () => {
+    const down = await startTestWeft({
+      demo: false,
+      services: [
+        { name: "gone", kind: "postgres", url: "postgres://postgres@127.0.0.1:1/nothing" },
+        { name: "pgs", kind: "postgres", url: pgdb.url },
+      ],
+    });
+    const c = new pg.Client({ connectionString: down.url });
+    await c.connect();
+    try {
+      await assert.rejects(
+        c.query("select * from gone.anything"),
+        (err: { code: string; message: string }) => {
+          assert.equal(err.code, "08006");
+          assert.match(err.message, /"gone"/);
+          return true;
+        },
+      );
+      const r = await c.query("select count(*) as n from pgs.item");
+      assert.ok(Number(r.rows[0].n) >= 3);
+    } finally {
+      await c.end();
+      await down.stop();
+    }
+  });
+
+  test("strictDatabase refuses other database names with 3D000", async () => {
+    const strict = await startTestWeft({ demo: false, configure: (c) => (c.strictDatabase = true) });
+    try {
+      const c = new pg.Client({ connectionString: strict.url.replace(/\/weft$/, "/other") });
+      await assert.rejects(c.connect(), (err: { code: string }) => err.code === "3D000");
+      const ok = new pg.Client({ connectionString: strict.url });
+      await ok.connect();
+      await ok.end();
+    } finally {
+      await strict.stop();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import type { UserStore } from "./common/session-api.ts";
 import type { WeftConfig } from "./config.ts";
 import { createConnector } from "./connectors/registry.ts";
 import { startHttpServer } from "./http/server.ts";
+import { DescribeCache } from "./session/describe-cache.ts";
 import { createSessionFactory } from "./session/factory.ts";
 import { catalogResolver, type SessionDeps } from "./session/session-deps.ts";
 import { initParser } from "./sql/parse.ts";
@@ -45,6 +46,7 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
       catalog,
       timeZone: process.env.TZ || "UTC",
       resolver: (searchPath) => catalogResolver(catalog, searchPath),
+      describeCache: new DescribeCache(),
     };
     const credentials = new Map(config.users.map((u) => [u.name, makeUserCredentials(u.name, u.password)]));
     const users: UserStore = { method: config.auth, lookup: (name) => credentials.get(name) };

@@ -56,6 +56,8 @@ export interface Mirror {
   readonly serverVersion: string;
   /** "160004" */
   readonly serverVersionNum: string;
+  /** Grows whenever a service schema changes, so cached descriptions of statements can be dropped. */
+  readonly schemaVersion: number;
   applyServiceSchema(service: string, schema: SourceSchema): Promise<void>;
   dropServiceSchema(service: string): Promise<void>;
   describe(
@@ -117,6 +119,7 @@ class PgliteMirror implements Mirror {
   readonly #applied = new Map<string, string>();
   readonly serverVersion: string;
   readonly serverVersionNum: string;
+  schemaVersion = 0;
 
   constructor(db: PGlite, serverVersion: string, serverVersionNum: string, options: MirrorOptions) {
     this.#db = db;
@@ -157,6 +160,7 @@ class PgliteMirror implements Mirror {
       const wanted = buildWanted(schema);
       const skipped = await this.#db.transaction((tx) => applyWanted(tx, service, wanted));
       this.#applied.set(service, fingerprint);
+      this.schemaVersion++;
       await this.loadOids(service);
       if (skipped.length > 0) {
         this.#options.warn?.("mirror could not express part of a service schema", { service, skipped });
@@ -170,6 +174,7 @@ class PgliteMirror implements Mirror {
       await this.#db.exec(`DROP SCHEMA IF EXISTS "${service.replaceAll('"', '""')}" CASCADE`);
       this.#applied.delete(service);
       this.#oids.delete(service);
+      this.schemaVersion++;
     });
   }
 

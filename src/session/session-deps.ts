@@ -1,5 +1,6 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Mirror } from "../catalog/mirror.ts";
+import type { DescribeCache } from "./describe-cache.ts";
 import type { RelationResolver } from "./route.ts";
 
 /** What every session of one Weft instance shares. */
@@ -9,6 +10,7 @@ export interface SessionDeps {
   /** default TimeZone for new sessions */
   timeZone: string;
   resolver(searchPath: string[]): RelationResolver;
+  describeCache: DescribeCache;
 }
 
 /** Resolves table names against the services of the catalog and a session's search_path. */

@@ -219,9 +219,12 @@ export class WeftSession implements Session {
     if (route.kind === "service") this.deps.catalog.requireUp(route.service);
     switch (route.kind) {
       case "mirror":
-      case "service":
       case "sleep": {
         const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
+        return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
+      }
+      case "service": {
+        const d = await this.describeCached(sql, paramTypes);
         return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
       }
       case "explain":
@@ -237,6 +240,21 @@ export class WeftSession implements Session {
       default:
         return { ...analyzed, paramTypes };
     }
+  }
+
+  private async describeCached(sql: string, paramTypes: number[]) {
+    const cache = this.deps.describeCache;
+    const key = cache.key(
+      this.deps.mirror.schemaVersion,
+      this.settings.get("search_path") ?? "",
+      paramTypes,
+      sql,
+    );
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
+    cache.set(key, d);
+    return d;
   }
 
   // ------------------------------------------------------------ execution
@@ -260,10 +278,10 @@ export class WeftSession implements Session {
       case "sleep":
         return this.sleepExecution(parsed.text, analyzed.paramTypes, params, paramFormats, resultFormats);
       case "service": {
-        const described = fields ?? (await this.describe(analyzed, analyzed.paramTypes)).fields;
-        const paramTypes = analyzed.paramTypes.length
-          ? analyzed.paramTypes
-          : (await this.describe(analyzed, [])).paramTypes;
+        // Extended protocol described the statement at Parse; a simple query is described here.
+        const d = fields ? analyzed : await this.describe(analyzed, analyzed.paramTypes);
+        const described = fields ?? d.fields;
+        const paramTypes = d.paramTypes;
         const values = decodeParams(params, paramFormats, paramTypes, this.settings.encodeContext());
         const formats = described?.map((f, i) => resultFormats[i] ?? f.format) ?? [];
         return this.guarded((signal) =>

@@ -34,7 +34,10 @@ export interface DemoFacts {
   employeesPerDepartment: { dept_no: string; count: number }[];
   /** ten different employees spread over the table; includes a non-ASCII name when the data has one */
   samples: EmployeeFact[];
-  /** an employee whose int4 emp_no has only bytes < 0x80 (node-postgres decodes binary cells as UTF-8 first) */
+  /**
+   * an employee whose binary emp_no (int8: 8 bytes, big-endian) and salary (numeric) have only bytes < 0x80:
+   * node-postgres decodes binary cells as UTF-8 text first, which would mangle any other byte
+   */
   binarySafeSample: EmployeeFact;
 }
 
@@ -54,7 +57,12 @@ export function demoFactsFromEmployees(
   const nonAscii = sorted.find((e) => /[^\x00-\x7f]/.test(e.first_name));
   if (nonAscii && !samples.includes(nonAscii)) samples[9] = nonAscii;
 
-  const binarySafe = sorted.find((e) => int4Bytes(e.emp_no).every((b) => b < 0x80) && e.salary !== null);
+  const binarySafe = sorted.find(
+    (e) =>
+      e.salary !== null &&
+      int8Bytes(e.emp_no).every((b) => b < 0x80) &&
+      numericBinaryBytes(e.salary).every((b) => b < 0x80),
+  );
   if (!binarySafe) throw new Error("no employee with a binary-safe emp_no and a salary");
 
   return {
@@ -73,9 +81,43 @@ export function demoFactsFromEmployees(
   };
 }
 
-function int4Bytes(n: number): number[] {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
+/** int8's binary form, as Postgres sends a bigint column (what SQLite INTEGER is shown as). */
+export function int8Bytes(n: number): number[] {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(n));
+  return [...b];
+}
+
+/** numeric's binary form (ndigits, weight, sign, dscale, base-10000 digits) of a plain decimal string. */
+export function numericBinaryBytes(text: string): number[] {
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!m) throw new Error(`not a plain decimal: ${text}`);
+  const [, sign, int, frac = ""] = m;
+  // group the digits in fours around the decimal point
+  const intDigits = int.replace(/^0+/, "");
+  const intGroups: number[] = [];
+  for (let end = intDigits.length; end > 0; end -= 4) {
+    intGroups.unshift(Number(intDigits.slice(Math.max(0, end - 4), end)));
+  }
+  const fracGroups: number[] = [];
+  for (let i = 0; i < frac.length; i += 4) fracGroups.push(Number(frac.slice(i, i + 4).padEnd(4, "0")));
+  let digits = [...intGroups, ...fracGroups];
+  let weight = intGroups.length - 1;
+  // Postgres strips leading and trailing zero digits (adjusting the weight for leading ones)
+  while (digits.length > 0 && digits[0] === 0) {
+    digits = digits.slice(1);
+    weight--;
+  }
+  while (digits.length > 0 && digits[digits.length - 1] === 0) digits = digits.slice(0, -1);
+  if (digits.length === 0) weight = 0;
+  const b = Buffer.alloc(8 + 2 * digits.length);
+  b.writeUInt16BE(digits.length, 0);
+  b.writeInt16BE(weight, 2);
+  b.writeUInt16BE(sign === "-" && digits.length > 0 ? 0x4000 : 0, 4);
+  b.writeUInt16BE(frac.length, 6);
+  digits.forEach((d, i) => {
+    b.writeUInt16BE(d, 8 + 2 * i);
+  });
   return [...b];
 }
 

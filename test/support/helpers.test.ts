@@ -5,7 +5,7 @@ import pg from "pg";
 import { decodeNumericBinary } from "../clients/checks/node-pg.ts";
 import { alignedTable } from "../clients/checks/psql.ts";
 import { adminPgUrl, createMysqlDatabase, createPgDatabase } from "./databases.ts";
-import { roundDecimal } from "./demo-facts.ts";
+import { int8Bytes, numericBinaryBytes, roundDecimal } from "./demo-facts.ts";
 
 describe("test databases", () => {
   test("a PostgreSQL database is created, usable, and dropped", async () => {
@@ -83,6 +83,35 @@ describe("decodeNumericBinary", () => {
     assert.equal(decodeNumericBinary(numeric(0, 0, 0, [])), "0");
     assert.equal(decodeNumericBinary(numeric(2, 0, 0, [1])), "100000000");
     assert.equal(decodeNumericBinary(numeric(0, 0xc000, 0, [])), "NaN");
+  });
+});
+
+describe("binary-safe sample selection", () => {
+  test("int8Bytes and numericBinaryBytes give the bytes PostgreSQL sends", async () => {
+    const db = await createPgDatabase("weft_support");
+    try {
+      for (const n of [0, 1, 10001, 15000, -1, 2 ** 40 + 3]) {
+        const [row] = (await db.exec("select int8send($1::int8) as b", [String(n)])) as { b: Buffer }[];
+        assert.deepEqual(int8Bytes(n), [...row!.b], `int8 ${n}`);
+      }
+      for (const x of [
+        "60117.00",
+        "0.01",
+        "0.00001",
+        "0",
+        "0.00",
+        "-123456.78",
+        "100000000",
+        "10000.50",
+        "4.1",
+      ]) {
+        const [row] = (await db.exec("select numeric_send($1::numeric) as b", [x])) as { b: Buffer }[];
+        assert.deepEqual(numericBinaryBytes(x), [...row!.b], `numeric ${x}`);
+        assert.equal(decodeNumericBinary(Buffer.from(numericBinaryBytes(x))), x);
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });
 

@@ -6,23 +6,27 @@
 import type { TestDatabase } from "./databases.ts";
 import { type DemoFacts, demoFactsFromEmployees, type EmployeeFact } from "./demo-facts.ts";
 
+/**
+ * The demo's columns with the types Weft shows for them (docs/type-mapping.md): SQLite INTEGER is bigint
+ * (SQLite integers are 64-bit), VARCHAR(n) is character varying(n).
+ */
 export const referenceDemoDdl = `
 create schema hr;
 create schema crm;
-create table hr.departments (dept_no text primary key, dept_name text not null unique);
+create table hr.departments (dept_no text primary key, dept_name varchar(40) not null unique);
 create table hr.employees (
-  emp_no integer primary key,
+  emp_no bigint primary key,
   birth_date date not null,
-  first_name text not null,
-  last_name text not null,
-  gender text not null,
+  first_name varchar(40) not null,
+  last_name varchar(40) not null,
+  gender varchar(1) not null,
   hire_date date not null,
   dept_no text not null references hr.departments (dept_no),
-  email text,
+  email varchar(100),
   salary numeric(10,2)
 );
 create table hr.todo (
-  id integer primary key,
+  id bigint primary key,
   title text not null,
   assigned_to text,
   done boolean not null default false,
@@ -30,15 +34,15 @@ create table hr.todo (
   created_at timestamp not null
 );
 create table crm.contact (
-  id integer primary key,
-  display_name text not null unique,
-  email text,
-  phone text,
-  company text,
-  country text,
+  id bigint primary key,
+  display_name varchar(100) not null unique,
+  email varchar(100),
+  phone varchar(30),
+  company varchar(100),
+  country varchar(60),
   created_at timestamp
 );
-create table crm.employee_status (emp_no integer primary key, status text not null, updated_at timestamp);
+create table crm.employee_status (emp_no bigint primary key, status text not null, updated_at timestamp);
 `;
 
 const firstNames = [
@@ -117,7 +121,7 @@ export async function seedReferenceDemo(db: TestDatabase): Promise<DemoFacts> {
   await db.exec(
     `insert into hr.employees
        (emp_no, birth_date, first_name, last_name, gender, hire_date, dept_no, email, salary)
-     select * from unnest($1::int[], $2::date[], $3::text[], $4::text[], $5::text[], $6::date[],
+     select * from unnest($1::int8[], $2::date[], $3::text[], $4::text[], $5::text[], $6::date[],
                           $7::text[], $8::text[], $9::numeric[])`,
     [
       employees.map((e) => e.emp_no),

@@ -64,7 +64,8 @@ export function nodePgChecks(target: GetTarget): void {
     )) as unknown as pg.QueryResult[];
     assert.equal(results.length, 2);
     assert.deepEqual(results[0]?.rows, [{ n: String(facts.departmentCount) }]);
-    assert.deepEqual(results[1]?.rows, [{ m: facts.maxEmpNo }]);
+    // emp_no is bigint, so max(emp_no) is int8: node-postgres leaves int8 as a string
+    assert.deepEqual(results[1]?.rows, [{ m: String(facts.maxEmpNo) }]);
   });
 
   test("extended protocol with parameters", async () => {
@@ -77,7 +78,7 @@ export function nodePgChecks(target: GetTarget): void {
       });
       assert.deepEqual(r.rows, [
         {
-          emp_no: e.emp_no,
+          emp_no: String(e.emp_no), // int8 arrives as a string by default
           first_name: e.first_name,
           last_name: e.last_name,
           birth_date: e.birth_date,
@@ -87,7 +88,8 @@ export function nodePgChecks(target: GetTarget): void {
       ]);
       assert.deepEqual(
         r.fields.map((f) => f.dataTypeID),
-        [23, 25, 25, 1082, 1700, 25],
+        // int8, varchar(40), varchar(40), date, numeric(10,2), varchar(100), as the demo declares them
+        [20, 1043, 1043, 1082, 1700, 1043],
       );
     }
     for (const d of facts.employeesPerDepartment) {
@@ -126,8 +128,8 @@ export function nodePgChecks(target: GetTarget): void {
     );
     assert.equal(r.rows.length, 1);
     const row = r.rows[0] as Record<string, Buffer>;
-    assert.equal(row.emp_no!.length, 4);
-    assert.equal(row.emp_no!.readInt32BE(0), e.emp_no);
+    assert.equal(row.emp_no!.length, 8, "int8 is 8 bytes in binary");
+    assert.equal(row.emp_no!.readBigInt64BE(0), BigInt(e.emp_no));
     assert.equal(row.first_name!.toString("utf8"), e.first_name);
     assert.equal(decodeNumericBinary(row.salary!), e.salary);
   });
@@ -138,18 +140,24 @@ export function nodePgChecks(target: GetTarget): void {
     const pages: number[] = [];
     let sum = 0;
     let previous = Number.NEGATIVE_INFINITY;
-    for (;;) {
-      const rows = (await cursor.read(100)) as { emp_no: number; first_name: string }[];
-      if (rows.length === 0) break;
-      pages.push(rows.length);
-      for (const row of rows) {
-        assert.equal(typeof row.emp_no, "number", "emp_no (int4) must arrive as a JS number");
-        assert.ok(row.emp_no > previous, `emp_no ${row.emp_no} after ${previous}`);
-        previous = row.emp_no;
-        sum += row.emp_no;
+    // a cursor left open blocks every later query on this client: close it even when a check fails
+    try {
+      for (;;) {
+        const rows = (await cursor.read(100)) as { emp_no: string; first_name: string }[];
+        if (rows.length === 0) break;
+        pages.push(rows.length);
+        for (const row of rows) {
+          assert.equal(typeof row.emp_no, "string", "emp_no (int8) must arrive as a string");
+          assert.match(row.emp_no, /^-?\d+$/);
+          const empNo = Number(row.emp_no);
+          assert.ok(empNo > previous, `emp_no ${empNo} after ${previous}`);
+          previous = empNo;
+          sum += empNo;
+        }
       }
+    } finally {
+      await cursor.close();
     }
-    await cursor.close();
     const full = Math.floor(facts.employeeCount / 100);
     const rest = facts.employeeCount % 100;
     assert.deepEqual(pages, [...Array(full).fill(100), ...(rest ? [rest] : [])]);
@@ -168,17 +176,22 @@ export function nodePgChecks(target: GetTarget): void {
       ["select emp_no / 0 from hr.employees", "22012"],
     ];
     for (const [sql, code] of cases) {
-      await assert.rejects(client.query(sql), (e: pg.DatabaseError) => {
-        assert.equal(e.code, code, `${sql}: ${e.message}`);
-        assert.equal(e.severity, "ERROR");
-        return true;
-      });
+      await assert.rejects(
+        client.query(sql),
+        (e: pg.DatabaseError) => {
+          assert.equal(e.code, code, `${sql}: ${e.message}`);
+          assert.equal(e.severity, "ERROR");
+          return true;
+        },
+        `${sql} did not fail`,
+      );
       await assert.rejects(
         client.query({ text: sql, values: [], queryMode: "extended" } as pg.QueryConfig),
         (e: pg.DatabaseError) => {
           assert.equal(e.code, code, `extended ${sql}: ${e.message}`);
           return true;
         },
+        `extended ${sql} did not fail`,
       );
     }
     const r = await client.query("select 1 as one");

@@ -25,7 +25,7 @@ export function postgresJsChecks(target: GetTarget): void {
         select emp_no, first_name, birth_date, salary from hr.employees where emp_no = ${e.emp_no}`;
       assert.equal(rows.length, 1);
       const row = rows[0]!;
-      assert.equal(row.emp_no, e.emp_no);
+      assert.equal(row.emp_no, String(e.emp_no), "int8 arrives as a string by default");
       assert.equal(row.first_name, e.first_name);
       // postgres.js turns a date into a Date at UTC midnight
       assert.ok(row.birth_date instanceof Date);
@@ -66,10 +66,12 @@ export function postgresJsChecks(target: GetTarget): void {
     await sql`select emp_no from hr.employees order by emp_no`.cursor(100, (rows) => {
       batches.push(rows.length);
       for (const r of rows) {
-        assert.equal(typeof r.emp_no, "number", "emp_no (int4) must arrive as a JS number");
-        assert.ok(r.emp_no > last);
-        last = r.emp_no;
-        sum += r.emp_no;
+        assert.equal(typeof r.emp_no, "string", "emp_no (int8) must arrive as a string");
+        assert.match(r.emp_no, /^-?\d+$/);
+        const empNo = Number(r.emp_no);
+        assert.ok(empNo > last);
+        last = empNo;
+        sum += empNo;
       }
     });
     const full = Math.floor(facts.employeeCount / 100);

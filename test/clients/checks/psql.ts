@@ -95,7 +95,7 @@ export function psqlChecks(target: GetTarget): void {
       facts.employeeColumns,
     );
     const byName = new Map(columns.map((r) => [r[0], r]));
-    assert.equal(byName.get("emp_no")?.[1], "integer");
+    assert.equal(byName.get("emp_no")?.[1], "bigint");
     assert.equal(byName.get("emp_no")?.[3], "not null");
     assert.equal(byName.get("birth_date")?.[1], "date");
     assert.equal(byName.get("hire_date")?.[1], "date");

@@ -6,7 +6,8 @@ import { type ClientTarget, type GetTarget, targetGetter } from "./target.ts";
 
 /** A describe block whose checks run against a throwaway PostgreSQL database seeded with the demo's tables. */
 export function describeOnReferencePostgres(name: string, register: (target: GetTarget) => void): void {
-  describe(name, () => {
+  // a hung client or server fails the suite in minutes, not at the runner's 5-minute file limit
+  describe(name, { timeout: 180_000 }, () => {
     let db: TestDatabase | undefined;
     let target: ClientTarget | undefined;
     before(async () => {

@@ -155,8 +155,9 @@ public final class WeftJdbcCheck {
         switch (name) {
           case "emp_no":
             sawEmpNo = true;
-            equal("int4", rs.getString("TYPE_NAME"), "emp_no TYPE_NAME");
-            equal(Types.INTEGER, rs.getInt("DATA_TYPE"), "emp_no DATA_TYPE (Types.INTEGER)");
+            // SQLite INTEGER is 64-bit: a bigint column
+            equal("int8", rs.getString("TYPE_NAME"), "emp_no TYPE_NAME");
+            equal(Types.BIGINT, rs.getInt("DATA_TYPE"), "emp_no DATA_TYPE (Types.BIGINT)");
             equal(DatabaseMetaData.columnNoNulls, rs.getInt("NULLABLE"), "emp_no NULLABLE (columnNoNulls)");
             equal("NO", rs.getString("IS_NULLABLE"), "emp_no IS_NULLABLE");
             break;
@@ -220,8 +221,8 @@ public final class WeftJdbcCheck {
     check(samples >= 10, "facts have at least 10 sample employees");
     try (PreparedStatement ps = conn.prepareStatement("select first_name from hr.employees where emp_no = ?")) {
       for (int i = 0; i < 10; i++) {
-        int empNo = Integer.parseInt(fact(facts, "sample." + i + ".emp_no"));
-        ps.setInt(1, empNo);
+        long empNo = Long.parseLong(fact(facts, "sample." + i + ".emp_no"));
+        ps.setLong(1, empNo);
         try (ResultSet rs = ps.executeQuery()) {
           check(rs.next(), "execution " + (i + 1) + ": a row for emp_no " + empNo);
           equal(fact(facts, "sample." + i + ".first_name"), rs.getString(1), "first_name of " + empNo);
@@ -232,15 +233,15 @@ public final class WeftJdbcCheck {
           "pgjdbc switched to a server-prepared statement after prepareThreshold=5");
     }
 
-    // Binary results (pgjdbc receives int4, date and numeric in binary once server-prepared).
+    // Binary results (pgjdbc receives int8, date and numeric in binary once server-prepared).
     try (PreparedStatement ps =
         conn.prepareStatement("select emp_no, birth_date, salary from hr.employees where emp_no = ?")) {
       for (int i = 0; i < 10; i++) {
-        int empNo = Integer.parseInt(fact(facts, "sample." + i + ".emp_no"));
-        ps.setInt(1, empNo);
+        long empNo = Long.parseLong(fact(facts, "sample." + i + ".emp_no"));
+        ps.setLong(1, empNo);
         try (ResultSet rs = ps.executeQuery()) {
           check(rs.next(), "typed execution " + (i + 1) + ": a row for emp_no " + empNo);
-          equal(empNo, rs.getInt(1), "emp_no");
+          equal(empNo, rs.getLong(1), "emp_no");
           equal(LocalDate.parse(fact(facts, "sample." + i + ".birth_date")), rs.getObject(2, LocalDate.class),
               "birth_date of " + empNo);
           String salary = facts.getProperty("sample." + i + ".salary");
@@ -256,14 +257,14 @@ public final class WeftJdbcCheck {
     conn.setAutoCommit(false);
     long count = 0;
     long sum = 0;
-    int first = -1;
-    int previous = Integer.MIN_VALUE;
+    long first = -1;
+    long previous = Long.MIN_VALUE;
     try (Statement st = conn.createStatement()) {
       st.setFetchSize(100);
       try (ResultSet rs = st.executeQuery("select emp_no, first_name from hr.employees order by emp_no")) {
         equal(100, rs.getFetchSize(), "result set fetch size");
         while (rs.next()) {
-          int empNo = rs.getInt(1);
+          long empNo = rs.getLong(1);
           if (first < 0) first = empNo;
           if (empNo <= previous) throw new CheckFailed("emp_no not increasing: " + previous + " then " + empNo);
           if (rs.getString(2) == null) throw new CheckFailed("first_name null for " + empNo);
@@ -277,8 +278,8 @@ public final class WeftJdbcCheck {
     conn.setAutoCommit(true);
     equal(Long.parseLong(fact(facts, "employeeCount")), count, "rows read with fetchSize 100");
     equal(Long.parseLong(fact(facts, "empNoSum")), sum, "sum of emp_no read with fetchSize 100");
-    equal(Integer.parseInt(fact(facts, "minEmpNo")), first, "first emp_no");
-    equal(Integer.parseInt(fact(facts, "maxEmpNo")), previous, "last emp_no");
+    equal(Long.parseLong(fact(facts, "minEmpNo")), first, "first emp_no");
+    equal(Long.parseLong(fact(facts, "maxEmpNo")), previous, "last emp_no");
   }
 
   private static void checkErrors(Connection conn) throws SQLException {

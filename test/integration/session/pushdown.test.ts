@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
+import postgres from "postgres";
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
 import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
@@ -117,6 +118,54 @@ describe("single-service statements are pushed down", () => {
     assert.equal(cross.code, "0A000");
     const r = await client.query("select 1 as ok");
     assert.deepEqual(r.rows, [{ ok: 1 }]);
+  });
+});
+
+describe("statements around a pushed-down query", () => {
+  test("EXPLAIN shows the service and the native statement with its bound values", async () => {
+    const r = await client.query(
+      "explain select owner from my.account where owner = 'Zoë' order by id limit 2",
+    );
+    const plan = r.rows.map((row) => row["QUERY PLAN"]).join("\n");
+    assert.match(plan, /Remote Statement on service "my" \(mysql\)/);
+    assert.match(plan, /Native SQL: SELECT .*`account`/);
+    assert.match(plan, /'Zoë'/);
+    assert.doesNotMatch(plan.split("Parameters:")[0], /Zoë/, "the value is bound, not spliced into the SQL");
+  });
+
+  test("cursors: DECLARE, FETCH in steps, MOVE, CLOSE", async () => {
+    await client.query("begin");
+    await client.query("declare c cursor for select id from my.account order by id");
+    assert.deepEqual((await client.query("fetch 2 from c")).rows, [{ id: 1 }, { id: 2 }]);
+    const move = await client.query("move 1 in c");
+    assert.equal(move.command, "MOVE");
+    assert.deepEqual((await client.query("fetch all from c")).rows, []);
+    await client.query("close c");
+    assert.equal((await sqlState("fetch 1 from c")).code, "34000");
+    await client.query("rollback");
+    assert.equal((await sqlState("declare d cursor for select 1")).code, "25P01");
+  });
+
+  test("a CancelRequest stops a statement running on the service with 57014", async () => {
+    const sql = postgres(weft.url, { max: 1, onnotice: () => {} });
+    try {
+      const running = sql`select pg_sleep(20), id from pgs.item limit 1`;
+      const started = Date.now();
+      setTimeout(() => running.cancel(), 500);
+      await assert.rejects(running, (err: { code: string }) => err.code === "57014");
+      assert.ok(Date.now() - started < 10_000, "cancel took effect promptly");
+      const [row] = await sql`select count(*)::int as n from pgs.item`;
+      assert.ok(row.n >= 3, "the connection works after the cancel");
+    } finally {
+      await sql.end();
+    }
+  });
+
+  test("an empty query and a comment-only query answer EmptyQueryResponse", async () => {
+    const empty = await client.query("");
+    assert.equal(empty.command, null);
+    const ping = await client.query("-- ping");
+    assert.equal(ping.command, null);
   });
 });
 

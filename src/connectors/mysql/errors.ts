@@ -1,5 +1,6 @@
 import { PgError, SqlState } from "../../common/pg-error.ts";
 import { connectionLost, queryCanceled, serviceUnavailable, withService } from "../postgres/source-errors.ts";
+import { isMysqlDivisionByZero } from "../sql/division.ts";
 
 /** MySQL/MariaDB errno → the SQLSTATE Postgres raises for the same failure. */
 const byErrno = new Map<number, string>([
@@ -26,7 +27,6 @@ const byErrno = new Map<number, string>([
   [1406, "22001"], // ER_DATA_TOO_LONG
   [1264, "22003"], // ER_WARN_DATA_OUT_OF_RANGE
   [1690, "22003"], // ER_DATA_OUT_OF_RANGE
-  [1365, "22012"], // ER_DIVISION_BY_ZERO
   [1292, "22007"], // ER_TRUNCATED_WRONG_VALUE (bad date/number text)
   [1366, "22P02"], // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD
   [1205, "55P03"], // ER_LOCK_WAIT_TIMEOUT
@@ -74,6 +74,9 @@ export function mapMysqlError(err: unknown, service: string): PgError {
       ? serviceUnavailable(service, message, err)
       : connectionLost(service, message, err);
   }
+  // the compiler's zero-divisor guard (1690 in its EXP probe), or strict mode's own 1365 in DML
+  if (e.errno === 1365 || isMysqlDivisionByZero(e.errno, message))
+    return new PgError(SqlState.divisionByZero, "division by zero", { cause: err });
   const mapped = e.errno === undefined ? undefined : byErrno.get(e.errno);
   if (mapped === "57014") return queryCanceled();
   if (mapped) return new PgError(mapped, withService(service, message), { cause: err });

@@ -4,6 +4,7 @@ import type { Value } from "../../common/values.ts";
 import type { CompileTarget, NativeQuery, SqlCompiler } from "../spi.ts";
 import { Binder } from "./binder.ts";
 import { type Dialect, mysqlTextCollation } from "./dialect.ts";
+import { guardedDivision } from "./division.ts";
 import { compileFunction } from "./functions.ts";
 import { type Ty, tyOfOid, tyOfTypeName } from "./types.ts";
 
@@ -881,13 +882,16 @@ export class Compilation {
         this.refuse(`numeric arithmetic (${op})`);
       if (op === "/") {
         if (l.ty === "int" && r.ty === "int") {
-          if (this.kind === "mysql") return { sql: `(${l.sql} DIV ${r.sql})`, ty: "int" };
-          return { sql: `(${l.sql} / ${r.sql})`, ty: "int" };
+          const kind = this.dialect.kind;
+          if (kind === "postgres") return { sql: `(${l.sql} / ${r.sql})`, ty: "int" };
+          return guardedDivision(kind, "/", l, r, "int");
         }
         if (this.kind !== "postgres" && ty !== "float") this.refuse("numeric division");
       }
       if (op === "%" && this.kind !== "postgres" && ty !== "int") this.refuse("% on non-integers");
       if (this.kind !== "postgres" && ty === "unknown") this.refuse(`${op} on untyped operands`);
+      const kind = this.dialect.kind;
+      if (kind !== "postgres" && (op === "/" || op === "%")) return guardedDivision(kind, op, l, r, ty);
       return { sql: `(${l.sql} ${op} ${r.sql})`, ty };
     }
     if (op === "~" || op === "!~" || op === "~*" || op === "!~*") return this.regex(op, l, r);

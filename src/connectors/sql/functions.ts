@@ -1,4 +1,5 @@
 import type { Compilation, Expr } from "./compiler.ts";
+import { guardedDivision } from "./division.ts";
 import { isNumeric, type Ty } from "./types.ts";
 
 type A = any;
@@ -251,7 +252,7 @@ function call(c: Compilation, f: A, name: string, args: Expr[], scope: A): Expr 
     case "mod":
       need(2);
       if (!pg && (args[0].ty !== "int" || args[1].ty !== "int")) c.refuse("mod on non-integers");
-      return pg ? fn("MOD", "int") : { sql: `(${args[0].sql} % ${args[1].sql})`, ty: "int" };
+      return k === "postgres" ? fn("MOD", "int") : guardedDivision(k, "%", args[0], args[1], "int");
     case "power":
     case "pow":
       need(2);

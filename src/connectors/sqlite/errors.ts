@@ -1,5 +1,6 @@
 import { PgError, SqlState } from "../../common/pg-error.ts";
 import { serviceUnavailable, withService } from "../postgres/source-errors.ts";
+import { DivisionByZeroError } from "./arithmetic.ts";
 
 const byCode = new Map<string, string>([
   ["SQLITE_CONSTRAINT_UNIQUE", "23505"],
@@ -39,6 +40,9 @@ interface SqliteDriverError {
 
 export function mapSqliteError(err: unknown, service: string): PgError {
   if (err instanceof PgError) return err;
+  // thrown by pg_div/pg_mod; better-sqlite3 rethrows a user function's own error
+  if (err instanceof DivisionByZeroError)
+    return new PgError(SqlState.divisionByZero, "division by zero", { cause: err });
   const e = (err ?? {}) as SqliteDriverError;
   const message = e.message ?? String(err);
   if (e.code === "SQLITE_CANTOPEN" || e.code === "SQLITE_NOTADB")

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { sqliteDivide, sqliteRemainder } from "./arithmetic.ts";
 
 /**
  * Registers the functions the SQLite dialect of the shared compiler emits, with Postgres
@@ -72,6 +73,10 @@ export function registerPgFunctions(db: Database): void {
     const f = k > 0 ? fields[k - 1] : fields[fields.length + k];
     return f ?? "";
   });
+  // `/`, `%` and mod(): SQLite's results, but a zero divisor throws (mapped to 22012)
+  const exact = { deterministic: true, safeIntegers: true };
+  db.function("pg_div", exact, sqliteDivide);
+  db.function("pg_mod", exact, sqliteRemainder);
   db.function("pg_power", det, (x: unknown, y: unknown) =>
     x === null || y === null ? null : Number(x) ** Number(y),
   );

@@ -9,8 +9,10 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { Oid } from "../../../src/common/pg-types.ts";
 import type { Value } from "../../../src/common/values.ts";
+import { mapMysqlError } from "../../../src/connectors/mysql/errors.ts";
 import type { CompileTarget, SourceColumn, SqlCompiler } from "../../../src/connectors/spi.ts";
 import { mysqlCompiler, mysqlSessionInit, sqliteCompiler } from "../../../src/connectors/sql/index.ts";
+import { mapSqliteError } from "../../../src/connectors/sqlite/errors.ts";
 import { registerPgFunctions } from "../../../src/connectors/sqlite/functions.ts";
 import { initParser, parseSql } from "../../../src/sql/parse.ts";
 
@@ -53,6 +55,13 @@ const tables: Record<string, Col[]> = {
     c("amount", Oid.numeric, "numeric(10,2)", "decimal(10,2)", "NUMERIC"),
     c("note", Oid.text, "text", "text", "TEXT"),
   ],
+  ratios: [
+    c("id", Oid.int4, "integer primary key", "int primary key", "INTEGER PRIMARY KEY"),
+    c("n", Oid.int4, "integer", "int", "INTEGER"),
+    c("d", Oid.int4, "integer", "int", "INTEGER"),
+    c("x", Oid.float8, "double precision", "double", "REAL"),
+    c("y", Oid.float8, "double precision", "double", "REAL"),
+  ],
 };
 const rows: Record<string, Value[][]> = {
   people: [
@@ -74,6 +83,15 @@ const rows: Record<string, Value[][]> = {
     [6, 9, 1, "3.30", "orphan"],
     [7, 6, 4, "2.20", "😀 emoji"],
     [8, 6, 4, "2.20", "😀 emoji"],
+  ],
+  // zero divisors: row 5 has a NULL dividend (NULL, no error), row 6 a real one (22012)
+  ratios: [
+    [1, 10, 2, 7.5, 2.5],
+    [2, -7, 2, -1, 0.5],
+    [3, 7, -2, 3, -0.25],
+    [4, 5, null, null, null],
+    [5, null, 0, null, 0],
+    [6, 9, 0, 4.5, 0],
   ],
 };
 
@@ -381,5 +399,104 @@ describe("compiled queries return what Postgres returns", () => {
         else assert.deepEqual(got.map(key).sort(), want.map(key).sort());
       });
     }
+  }
+});
+
+// ------------------------------------------------------------------ zero divisors
+
+/** Each statement either returns what Postgres returns or fails where Postgres fails (22012). */
+const divisionCases: Case[] = [
+  { sql: "select id, n / d, n % d, mod(n, d) from svc.ratios where id <> 6 order by id" },
+  { sql: "select id, n / d from svc.ratios order by id" },
+  { sql: "select id, n % d from svc.ratios order by id" },
+  { sql: "select mod(n, d) from svc.ratios where id = 6" },
+  { sql: "select id, n / 0 from svc.ratios where id = 5" },
+  { sql: "select id, n / 0 from svc.ratios order by id" },
+  { sql: "select 1 / 0" },
+  { sql: "select id, n / $1 from svc.ratios order by id", params: [0], types: [Oid.int4] },
+  { sql: "select id, n / $1, n % $1 from svc.ratios order by id", params: [-3], types: [Oid.int4] },
+  { sql: "select id from svc.ratios where n / d > 1 order by id" },
+  { sql: "select id from svc.ratios where d <> 0 and n / d > 1 order by id" },
+  { sql: "select id from svc.ratios where id < 5 order by n % d desc, id" },
+  { sql: "select id from svc.ratios order by n / d, id" },
+  { sql: "select d, count(*) from svc.ratios group by d having count(*) / d > 0 order by d" },
+  { sql: "select d, count(*) from svc.ratios where d <> 0 group by d having count(*) / d > 0 order by d" },
+  { sql: "select id, x / y, n / x from svc.ratios where y <> 0 and x <> 0 order by id" },
+  { sql: "select id, x / y from svc.ratios where id < 5 order by id" },
+  { sql: "select id, x / y from svc.ratios order by id" },
+  { sql: "select id, (n / d) / (d - 2) from svc.ratios where id in (2, 3) order by id" },
+  { sql: "select id, (n / d) / (d + 2) from svc.ratios where id = 2" },
+  { sql: "select id, (select max(n) from svc.ratios) / d from svc.ratios where id < 5 order by id" },
+  {
+    sql: "select id, case when d = 0 then null else n / d end from svc.ratios order by id",
+  },
+];
+
+function divisionError(kind: "mysql" | "sqlite", err: unknown): { code: string; message: string } {
+  const mapped = kind === "mysql" ? mapMysqlError(err, "svc") : mapSqliteError(err, "svc");
+  return { code: mapped.code, message: mapped.message };
+}
+
+async function oracleOutcome(sql: string, params: Value[] = []) {
+  try {
+    const res = await oracle.query({ text: sql, values: params as unknown[], rowMode: "array" });
+    const oids = res.fields.map((f) => f.dataTypeID);
+    return { rows: res.rows.map((r: unknown[]) => r.map((v, i) => toPgText(v, oids[i]))), oids };
+  } catch (err) {
+    const e = err as { code: string; message: string };
+    return { error: { code: e.code, message: e.message } };
+  }
+}
+
+async function execBackend(kind: "mysql" | "sqlite", sql: string): Promise<void> {
+  const [stmt] = parseSql(sql);
+  const q = (kind === "mysql" ? mysqlCompiler : sqliteCompiler).compile(stmt.ast, target, [], []);
+  if (kind === "mysql") await my.query({ sql: q.text, values: q.params as unknown[] });
+  else lite.prepare(q.text).run(...(q.params as unknown[]));
+}
+
+const ratiosSql = "select * from svc.ratios order by id";
+
+describe("zero divisors fail where Postgres fails", () => {
+  for (const kind of ["mysql", "sqlite"] as const) {
+    const compiler = kind === "mysql" ? mysqlCompiler : sqliteCompiler;
+    for (const cs of divisionCases) {
+      test(`${kind}: ${cs.sql}${cs.params ? ` ${JSON.stringify(cs.params)}` : ""}`, async () => {
+        const want = await oracleOutcome(cs.sql, cs.params);
+        let got: { rows: (string | null)[][] } | { error: { code: string; message: string } };
+        try {
+          const raw = await runBackend(kind, compiler, cs);
+          got = { rows: raw.map((r) => r.map((v, i) => toPgText(v, want.oids?.[i] ?? Oid.text))) };
+        } catch (err) {
+          got = { error: divisionError(kind, err) };
+        }
+        if ("error" in want) assert.deepEqual(got, { error: { code: "22012", message: "division by zero" } });
+        assert.deepEqual(got, "error" in want ? { error: want.error } : { rows: want.rows });
+      });
+    }
+
+    test(`${kind}: UPDATE and DELETE with a zero divisor fail and change nothing`, async () => {
+      const original = await oracleOutcome(ratiosSql);
+      if (!original.rows || !original.oids) assert.fail("the oracle reads the table");
+      const oids: number[] = original.oids;
+      for (const sql of [
+        "update svc.ratios set n = n / d",
+        "update svc.ratios set x = 0 where n % d = 0",
+        "delete from svc.ratios where n / d > 1",
+        "delete from svc.ratios where x / y < 100",
+      ]) {
+        await assert.rejects(oracle.query(sql), (e: any) => e.code === "22012");
+        await assert.rejects(execBackend(kind, sql), (e: unknown) => {
+          assert.deepEqual(divisionError(kind, e), { code: "22012", message: "division by zero" });
+          return true;
+        });
+        const now: (string | null)[][] = (await runBackend(kind, compiler, { sql: ratiosSql })).map((r) =>
+          r.map((v, i) => toPgText(v, oids[i])),
+        );
+        assert.deepEqual(now, original.rows, `${sql} changed nothing`);
+      }
+      // a guarded divisor updates as before
+      await execBackend(kind, "update svc.ratios set x = x where d <> 0 and n / d > 1");
+    });
   }
 });

@@ -829,3 +829,98 @@ describe("sqlite dialect", () => {
     'round over double precision cannot be pushed down to sqlite service "svc"',
   );
 });
+
+// Postgres raises 22012 for a zero divisor; the other backends answer NULL unless guarded.
+describe("division and remainder by zero", () => {
+  const guard = (l: string, op: string, r: string) =>
+    `COALESCE((${l} ${op} ${r}), CASE WHEN EXP(1000 + 0 * ${l} + ${r}) THEN NULL END)`;
+  run(mysqlCompiler, [
+    [
+      "select id / t_id, id % t_id, mod(id, t_id) from u",
+      [],
+      [],
+      `SELECT ${guard("`u`.`id`", "DIV", "`u`.`t_id`")} AS \`?column?\`, ${guard("`u`.`id`", "%", "`u`.`t_id`")} AS \`?column?\`, ${guard("`u`.`id`", "%", "`u`.`t_id`")} AS \`mod\` FROM \`u\``,
+      [],
+    ],
+    [
+      "select id / 0, f / id from t",
+      [],
+      [],
+      `SELECT ${guard("`t`.`id`", "DIV", "?")} AS \`?column?\`, ${guard("`t`.`f`", "/", "`t`.`id`")} AS \`?column?\` FROM \`t\``,
+      [0, 0],
+    ],
+    [
+      // a parameter's value is known per execution: non-zero needs no guard, zero keeps it
+      "select id / $1, id % $2 from t",
+      [3, 0],
+      [23, 23],
+      `SELECT (\`t\`.\`id\` DIV ?) AS \`?column?\`, ${guard("`t`.`id`", "%", "?")} AS \`?column?\` FROM \`t\``,
+      [3, 0, 0],
+    ],
+    [
+      "select id from t where id / (id - 1) > 1 order by f / id",
+      [],
+      [],
+      `SELECT \`t\`.\`id\` AS \`id\` FROM \`t\` WHERE (${guard("`t`.`id`", "DIV", "(`t`.`id` - ?)")} > ?) ORDER BY ${guard("`t`.`f`", "/", "`t`.`id`")} IS NULL, ${guard("`t`.`f`", "/", "`t`.`id`")}`,
+      [1, 1, 1],
+    ],
+    [
+      "update t set id = id % t.id where id / 2 > 0",
+      [],
+      [],
+      `UPDATE \`t\` SET \`id\` = ${guard("`t`.`id`", "%", "`t`.`id`")} WHERE ((\`t\`.\`id\` DIV ?) > ?)`,
+      [2, 0],
+    ],
+    [
+      "select id % -3, mod(id, 2), f / '0.5'::float8 from t",
+      [],
+      [],
+      "SELECT (`t`.`id` % ?) AS `?column?`, (`t`.`id` % ?) AS `mod`, (`t`.`f` / ?) AS `?column?` FROM `t`",
+      [-3, 2, 0.5],
+    ],
+  ]);
+  run(sqliteCompiler, [
+    [
+      "select id / t_id, id % t_id, mod(id, t_id) from u",
+      [],
+      [],
+      'SELECT pg_div("u"."id", "u"."t_id") AS "?column?", pg_mod("u"."id", "u"."t_id") AS "?column?", pg_mod("u"."id", "u"."t_id") AS "mod" FROM "u"',
+      [],
+    ],
+    [
+      "select id / 0, f / id from t",
+      [],
+      [],
+      'SELECT pg_div("t"."id", ?) AS "?column?", pg_div("t"."f", "t"."id") AS "?column?" FROM "t"',
+      [0n],
+    ],
+    [
+      "select id / $1, id % $2 from t",
+      [3, 0],
+      [23, 23],
+      'SELECT ("t"."id" / ?) AS "?column?", pg_mod("t"."id", ?) AS "?column?" FROM "t"',
+      [3n, 0n],
+    ],
+    [
+      "select id from t where id / (id - 1) > 1 having sum(id % 2) > 0 order by f / id",
+      [],
+      [],
+      'SELECT "t"."id" AS "id" FROM "t" WHERE (pg_div("t"."id", ("t"."id" - ?)) > ?) HAVING (SUM(("t"."id" % ?)) > ?) ORDER BY pg_div("t"."f", "t"."id") NULLS LAST',
+      [1n, 1n, 2n, 0n],
+    ],
+    [
+      "update t set id = id % t.id where id / 2 > 0",
+      [],
+      [],
+      'UPDATE "t" SET "id" = pg_mod("t"."id", "t"."id") WHERE (("t"."id" / ?) > ?)',
+      [2n, 0n],
+    ],
+  ]);
+  test("postgres keeps its own operators", () => {
+    const q = compile(postgresCompiler, "select id / t_id, id % t_id, mod(id, t_id) from u");
+    assert.equal(
+      q.text,
+      'SELECT ("u"."id" / "u"."t_id"), ("u"."id" % "u"."t_id"), MOD("u"."id", "u"."t_id") FROM "u"',
+    );
+  });
+});

@@ -101,7 +101,14 @@ export class WeftSession implements Session {
   // ------------------------------------------------------------ simple query
 
   async simpleQuery(sql: string, out: SimpleQueryOutput): Promise<void> {
-    const statements = parseSql(sql);
+    let statements: ParsedStatement[];
+    try {
+      statements = parseSql(sql);
+    } catch (err) {
+      // a syntax error aborts a transaction block like any other error
+      this.tx.fail();
+      throw err;
+    }
     if (statements.length === 0) {
       out.emptyQuery();
       return;
@@ -295,6 +302,7 @@ export class WeftSession implements Session {
         if (route.inner.kind !== "service") {
           throw new PgError(SqlState.featureNotSupported, "EXPLAIN supports queries only");
         }
+        checkExplainOptions(route.stmt.options);
         const paramTypes = analyzed.paramTypes;
         const values = decodeParams(params, paramFormats, paramTypes, this.settings.encodeContext());
         const lines = explainService(
@@ -367,7 +375,7 @@ export class WeftSession implements Session {
     const seconds = await this.mirrorExecution(probe, paramTypes, params, paramFormats, []);
     const batch = await seconds.nextBatch();
     const cell = batch?.[0]?.[0];
-    const value = cell ? Number(new TextDecoder().decode(cell)) : 0;
+    const value = cell ? Number(typeof cell === "string" ? cell : new TextDecoder().decode(cell)) : 0;
     await this.guarded((signal) => cancellableSleep(Number.isFinite(value) ? value : 0, signal));
     // pg_sleep returns void, whose text and binary forms are both empty.
     const field: FieldDescription = {
@@ -665,6 +673,28 @@ function cursorQueryText(sql: string): string {
 }
 
 const voidOid = 2278;
+
+/** EXPLAIN of a pushed-down statement shows the plan only; running it (ANALYZE) or other formats come later. */
+function checkExplainOptions(options: Node[] | undefined): void {
+  for (const o of options ?? []) {
+    const def = (o as any).DefElem;
+    const name = String(def?.defname ?? "");
+    const value =
+      def?.arg?.String?.sval ?? def?.arg?.A_Const?.sval?.sval ?? def?.arg?.A_Const?.boolval?.boolval;
+    if (name === "analyze" && value !== false && value !== "false" && value !== "off") {
+      throw new PgError(
+        SqlState.featureNotSupported,
+        "EXPLAIN ANALYZE of a service statement is not supported yet",
+      );
+    }
+    if (name === "format" && String(value).toLowerCase() !== "text") {
+      throw new PgError(
+        SqlState.featureNotSupported,
+        `EXPLAIN (FORMAT ${String(value).toUpperCase()}) of a service statement is not supported yet`,
+      );
+    }
+  }
+}
 
 export type { RowSink };
 export { toPgError };

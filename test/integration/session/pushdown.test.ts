@@ -131,6 +131,8 @@ describe("statements around a pushed-down query", () => {
     assert.match(plan, /Native SQL: SELECT .*`account`/);
     assert.match(plan, /'Zoë'/);
     assert.doesNotMatch(plan.split("Parameters:")[0], /Zoë/, "the value is bound, not spliced into the SQL");
+    assert.equal((await sqlState("explain analyze delete from my.account")).code, "0A000");
+    assert.equal((await client.query("select count(*)::int as n from my.account")).rows[0].n, 3);
   });
 
   test("cursors: DECLARE, FETCH in steps, MOVE, CLOSE", async () => {
@@ -200,6 +202,13 @@ describe("transactions", () => {
     await client.query("rollback");
     const price = await pgdb.exec("select price::text as p from item where id = 1");
     assert.equal(price[0].p, "2.00");
+  });
+
+  test("a syntax error inside a transaction block aborts it", async () => {
+    await client.query("begin");
+    assert.equal((await sqlState("selec 1")).code, "42601");
+    assert.equal((await sqlState("select 1")).code, "25P02");
+    await client.query("rollback");
   });
 
   test("a read-only transaction refuses writes with 25006", async () => {

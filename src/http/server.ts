@@ -18,7 +18,11 @@ export async function startHttpServer(options: {
   logger: Logger;
   version: string;
 }): Promise<HttpServer> {
-  const app = Fastify({ loggerInstance: options.logger.child({ component: "http" }) });
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: "http" }),
+    // unknown fields are an error the caller should see, not something to drop silently
+    ajv: { customOptions: { removeAdditional: false } },
+  });
   const { catalog } = options;
 
   app.get("/healthz", async () => ({ status: "ok", version: options.version }));

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { AuthMethod } from "../src/config.ts";
+import { withCpuShare } from "./lib/cpu.ts";
 import { readStatusKb, resetPeak, sampleRss } from "./lib/memory.ts";
 import { createBenchDatabase } from "./lib/pg-database.ts";
 import { type PgbenchMode, type PgbenchTarget, runningPgbench, runPgbench } from "./lib/pgbench.ts";
@@ -164,9 +165,14 @@ async function main(): Promise<number> {
       log(`pgbench -M ${mode} -c ${clients}: direct`);
       const d = await runPgbench(direct, run);
       let w: Outcome<Awaited<ReturnType<typeof runPgbench>>> | null = null;
+      let weftCpuPercent: number | null = null;
       if (viaWeft && weftUsable) {
         log(`pgbench -M ${mode} -c ${clients}: Weft`);
-        w = await attempt(`pgbench -M ${mode} -c ${clients} through Weft`, () => runPgbench(viaWeft, run));
+        w = await attempt(`pgbench -M ${mode} -c ${clients} through Weft`, async () => {
+          const measured = await withCpuShare(weft!.pid, () => runPgbench(viaWeft, run));
+          weftCpuPercent = measured.cpuPercent;
+          return measured.value;
+        });
         weftUsable = weftAlive(weft!);
       }
       results.pointLookups.push({
@@ -175,6 +181,7 @@ async function main(): Promise<number> {
         direct: d,
         weft: w,
         ratio: w?.ok ? w.value.tps / d.tps : null,
+        weftCpuPercent,
       });
     }
   }
@@ -205,9 +212,12 @@ async function main(): Promise<number> {
       if (measureWeft && weftFailure === null && weftUsable) {
         log(`scan (${label}, ${expected} rows) ${i}/${settings.scanRepeat}: Weft`);
         const w = await attempt(`${label} scan through Weft`, async () => {
-          const r = await runScan({ connectionString: weftUrl!, table: "pg.big" }, maxId);
+          const measured = await withCpuShare(weft!.pid, () =>
+            runScan({ connectionString: weftUrl!, table: "pg.big" }, maxId),
+          );
+          const r = measured.value;
           if (r.rows !== expected) throw new Error(`returned ${r.rows} rows, expected ${expected}`);
-          return r;
+          return { ...r, weftCpuPercent: measured.cpuPercent };
         });
         if (w.ok) weftRuns.push(w.value);
         else weftFailure = w;

@@ -25,6 +25,8 @@ export interface LookupResult {
   direct: PgbenchRun;
   weft: Outcome<PgbenchRun> | null;
   ratio: number | null;
+  /** the share of one core Weft used during its run (100 = one full core) */
+  weftCpuPercent: number | null;
 }
 
 export interface ScanResult {

@@ -17,6 +17,8 @@ export interface ScanRun {
   rowsPerSecond: number;
   /** sum of text lengths of all values received: how much data actually crossed */
   textBytes: number;
+  /** through Weft: the share of one core Weft used during the scan (100 = one full core) */
+  weftCpuPercent?: number | null;
 }
 
 // Values stay as the server's text: the client then costs the same for both targets and parsing a

@@ -15,8 +15,12 @@ export interface FieldDescription {
   format: FormatCode;
 }
 
-/** A row already encoded for the wire: one buffer per column, null for SQL NULL. */
-export type EncodedRow = (Uint8Array | null)[];
+/**
+ * A row already encoded for the wire, one cell per column: the cell's bytes, or a string for a
+ * text-format cell (the wire writes it as UTF-8 straight into its output, sparing a buffer per
+ * cell), or null for SQL NULL.
+ */
+export type EncodedRow = (Uint8Array | string | null)[];
 
 /** A row of canonical values (see values.ts). */
 export type Row = Value[];

@@ -22,3 +22,17 @@ export function encodeCell(
   if (value === null) return null;
   return format === 1 ? encodeBinary(value, oid, ctx) : utf8.encode(encodeText(value, oid, ctx));
 }
+
+/**
+ * One DataRow cell as the wire takes it (see EncodedRow): a text-format cell stays a string, which
+ * the wire writes as UTF-8 into its output buffer without an intermediate Uint8Array.
+ */
+export function encodeWireCell(
+  value: Value,
+  oid: TypeOid,
+  format: FormatCode,
+  ctx: EncodeContext,
+): Uint8Array | string | null {
+  if (value === null) return null;
+  return format === 1 ? encodeBinary(value, oid, ctx) : encodeText(value, oid, ctx);
+}

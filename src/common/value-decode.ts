@@ -16,6 +16,7 @@ import {
   TS_NOEND,
 } from "./value-datetime.ts";
 import { invalidBinary } from "./value-errors.ts";
+import { fastBigInt, fastSmallInt, isCanonicalNumeric, isIsoDate, isIsoTimestamp } from "./value-fast.ts";
 import { decodeIntervalBinary, parseInterval } from "./value-interval.ts";
 import { normalizeJsonb, validateJson } from "./value-json.ts";
 import { INT2, INT4, INT8, parseBool, parseFloatText, parseIntText, parseOid } from "./value-numbers.ts";
@@ -41,15 +42,23 @@ function inputContext(ctx: EncodeContext): InputContext {
  * TimeZone for timestamptz input without an explicit offset (Postgres uses the session's).
  */
 export function decodeText(text: string, oid: TypeOid, ctx: EncodeContext = defaultEncodeContext): Value {
+  // The fast paths accept only text that is already canonical (what PostgreSQL itself prints);
+  // anything else takes the full parser below.
   switch (oid) {
+    case Oid.text:
+    case Oid.varchar:
+    case Oid.bpchar:
+      return text;
     case Oid.bool:
+      if (text === "t") return true;
+      if (text === "f") return false;
       return parseBool(text);
     case Oid.int2:
-      return Number(parseIntText(text, INT2));
+      return fastSmallInt(text, -32768, 32767) ?? Number(parseIntText(text, INT2));
     case Oid.int4:
-      return Number(parseIntText(text, INT4));
+      return fastSmallInt(text, -2147483648, 2147483647) ?? Number(parseIntText(text, INT4));
     case Oid.int8:
-      return parseIntText(text, INT8);
+      return fastBigInt(text) ?? parseIntText(text, INT8);
     case Oid.oid:
       return parseOid(text);
     case Oid.float4:
@@ -57,7 +66,7 @@ export function decodeText(text: string, oid: TypeOid, ctx: EncodeContext = defa
     case Oid.float8:
       return parseFloatText(text, false);
     case Oid.numeric:
-      return normalizeNumericText(text);
+      return isCanonicalNumeric(text) ? text : normalizeNumericText(text);
     case Oid.name:
       return truncateName(text);
     case Oid.char:
@@ -65,12 +74,15 @@ export function decodeText(text: string, oid: TypeOid, ctx: EncodeContext = defa
     case Oid.bytea:
       return parseBytea(text);
     case Oid.date:
+      if (isIsoDate(text)) return text;
       return canonicalDate(parseDate(text, inputContext(ctx)));
     case Oid.time:
       return canonicalTime(parseTime(text, inputContext(ctx)));
     case Oid.timestamp:
+      if (isIsoTimestamp(text, "")) return text;
       return canonicalTimestamp(parseTimestamp(text, inputContext(ctx), false));
     case Oid.timestamptz:
+      if (isIsoTimestamp(text, "+00")) return text;
       return canonicalTimestamptz(parseTimestamp(text, inputContext(ctx), true));
     case Oid.interval:
       return parseInterval(text, ctx.intervalStyle);

@@ -12,6 +12,7 @@ import {
   parseDateStyle,
 } from "./value-datetime.ts";
 import { wrongValue } from "./value-errors.ts";
+import { isCanonicalNumeric, isIsoDate, isIsoTimestamp } from "./value-fast.ts";
 import { encodeIntervalBinary, formatInterval } from "./value-interval.ts";
 import { formatFloat } from "./value-numbers.ts";
 import { encodeNumericBinary, normalizeNumericText, numberToNumeric } from "./value-numeric.ts";
@@ -38,7 +39,9 @@ function asString(v: Value, type: string): string {
 }
 function asNumeric(v: Value): string {
   if (typeof v === "string")
-    return /^-?\d+(\.\d+)?$|^NaN$|^-?Infinity$/.test(v) ? v : normalizeNumericText(v);
+    return isCanonicalNumeric(v) || /^-?\d+(\.\d+)?$|^NaN$|^-?Infinity$/.test(v)
+      ? v
+      : normalizeNumericText(v);
   if (typeof v === "number") return numberToNumeric(v);
   if (typeof v === "bigint") return v.toString();
   throw wrongValue("numeric", v);
@@ -56,10 +59,19 @@ function asArray(v: Value): Value[] {
   throw wrongValue("array", v);
 }
 
+function isIsoOutput(ctx: EncodeContext): boolean {
+  return parseDateStyle(ctx.dateStyle).style === "ISO";
+}
+
 /** Postgres text output of a non-null value in the session's settings. */
 export function encodeText(value: Value, oid: TypeOid, ctx: EncodeContext): string {
   if (value === null) throw new PgError(SqlState.internalError, "encodeText called with NULL");
   switch (oid) {
+    case Oid.text:
+    case Oid.varchar:
+    case Oid.bpchar:
+      if (typeof value === "string") return value;
+      break;
     case Oid.bool:
       return asBool(value) ? "t" : "f";
     case Oid.int2:
@@ -77,16 +89,27 @@ export function encodeText(value: Value, oid: TypeOid, ctx: EncodeContext): stri
       return asNumeric(value);
     case Oid.bytea:
       return formatBytea(asBytes(value), ctx.byteaOutput);
+    // In ISO DateStyle (and UTC for timestamptz) the canonical form is the output: pass it through
+    // when it has the plain shape, format it in full otherwise.
     case Oid.date:
+      if (typeof value === "string" && isIsoDate(value) && isIsoOutput(ctx)) return value;
       return formatDate(dateDays(asString(value, "date")), parseDateStyle(ctx.dateStyle));
     case Oid.time:
       return formatTime(timeMicros(asString(value, "time")));
     case Oid.timestamp:
+      if (typeof value === "string" && isIsoTimestamp(value, "") && isIsoOutput(ctx)) return value;
       return formatTimestamp(
         timestampMicros(asString(value, "timestamp"), false),
         parseDateStyle(ctx.dateStyle),
       );
     case Oid.timestamptz:
+      if (
+        typeof value === "string" &&
+        ctx.timeZone === "UTC" &&
+        isIsoTimestamp(value, "+00") &&
+        isIsoOutput(ctx)
+      )
+        return value;
       return formatTimestamptz(
         timestampMicros(asString(value, "timestamptz"), true),
         parseDateStyle(ctx.dateStyle),

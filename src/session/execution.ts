@@ -43,6 +43,8 @@ export function inMemory(
 export class ExecutionPortal implements Portal {
   private execution: Execution | null = null;
   private pending: EncodedRow[] = [];
+  /** rows of `pending` already sent (a row limit can stop in the middle of a batch) */
+  private sentOfPending = 0;
   private finished = false;
   private closed = false;
   private finalTag: string | null = null;
@@ -64,19 +66,32 @@ export class ExecutionPortal implements Portal {
     const execution = this.execution;
     let sent = 0;
     for (;;) {
-      if (this.pending.length === 0) {
+      const pending = this.pending;
+      const from = this.sentOfPending;
+      if (from >= pending.length) {
         const batch = await execution.nextBatch();
         if (batch === null) break;
         this.pending = batch;
+        this.sentOfPending = 0;
         continue;
       }
-      const take = maxRows > 0 ? Math.min(this.pending.length, maxRows - sent) : this.pending.length;
-      for (let i = 0; i < take; i++) {
-        const wait = out.write(this.pending[i]);
-        if (wait) await wait;
+      const take = maxRows > 0 ? Math.min(pending.length - from, maxRows - sent) : pending.length - from;
+      const end = from + take;
+      // rows go out synchronously until the socket asks for a pause
+      for (let i = from; i < end; i++) {
+        const wait = out.write(pending[i]!);
+        if (wait) {
+          this.sentOfPending = i + 1;
+          await wait;
+        }
       }
       sent += take;
-      this.pending = take === this.pending.length ? [] : this.pending.slice(take);
+      if (end === pending.length) {
+        this.pending = [];
+        this.sentOfPending = 0;
+      } else {
+        this.sentOfPending = end;
+      }
       if (maxRows > 0 && sent >= maxRows) return { kind: "suspended" };
     }
     this.finished = true;

@@ -1,7 +1,7 @@
 import type { Node } from "@pgsql/types";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { EncodedRow, FieldDescription } from "../common/row.ts";
-import { encodeCell } from "../common/value-codec.ts";
+import { encodeWireCell } from "../common/value-codec.ts";
 import type { EncodeContext, FormatCode, Value } from "../common/values.ts";
 import type { CompileTarget, Connector } from "../connectors/spi.ts";
 import { compileRemote, runRemote } from "../exec/run-remote.ts";
@@ -63,9 +63,16 @@ export async function startRemote(
     nextBatch: async () => {
       const next = await running.batches.next();
       if (next.done) return null;
-      return next.value.map(
-        (row): EncodedRow => row.map((v, i) => encodeCell(v, oids[i], formats[i] ?? 0, ctx.encode)),
-      );
+      const rows = next.value;
+      const out: EncodedRow[] = new Array(rows.length);
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        const cells: EncodedRow = new Array(row.length);
+        for (let i = 0; i < row.length; i++)
+          cells[i] = encodeWireCell(row[i]!, oids[i]!, formats[i] ?? 0, ctx.encode);
+        out[r] = cells;
+      }
+      return out;
     },
     tag: (rows) => {
       const affected = running.affectedRows();

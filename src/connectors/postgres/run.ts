@@ -103,14 +103,47 @@ async function runCommand(
   };
 }
 
+/** Without an explicit batch size, batches grow from this many rows … */
+const FIRST_BATCH_ROWS = 1000;
+/** … up to this many, */
+const MAX_BATCH_ROWS = 4096;
+/** … as long as a batch's text stays about this size (so wide rows keep batches small). */
+const TARGET_BATCH_CHARS = 1024 * 1024;
+/** Closing while a prefetched batch is on its way waits this long for it before cancelling the backend. */
+const PREFETCH_GRACE_MS = 100;
+
+type TextRows = (string | null)[][];
+
+/** One cursor read: the rows, and whether the portal is done (fewer rows than asked for). */
+interface Fetched {
+  rows: TextRows;
+  done: boolean;
+}
+
+/** Average text length of a row, from a few rows spread over the batch. */
+function sampleRowChars(rows: TextRows): number {
+  const step = Math.max(1, Math.floor(rows.length / 8));
+  let chars = 0;
+  let seen = 0;
+  for (let i = 0; i < rows.length; i += step, seen++) {
+    const row = rows[i]!;
+    chars += row.length * 4;
+    for (const cell of row) if (cell !== null) chars += cell.length;
+  }
+  return seen === 0 ? 0 : chars / seen;
+}
+
 class CursorResult implements NativeResult {
   columns: string[] = [];
   readonly batches: AsyncIterable<RowBatch>;
   private readonly cursor: Cursor;
-  private readonly batchSize: number;
+  private readonly fixedBatch: boolean;
+  private batchSize: number;
   private oids: TypeOid[] = [];
-  private first: (string | null)[][] = [];
+  private first: Fetched = { rows: [], done: true };
   private pending: Promise<unknown> | null = null;
+  /** the pending read is a prefetch nobody waits for yet */
+  private prefetching = false;
   private exhausted = false;
   private failed = false;
   private aborted = false;
@@ -125,7 +158,8 @@ class CursorResult implements NativeResult {
     params: unknown[],
     private readonly options: RunOptions,
   ) {
-    this.batchSize = options.batchSize ?? 1000;
+    this.fixedBatch = options.batchSize !== undefined;
+    this.batchSize = options.batchSize ?? FIRST_BATCH_ROWS;
     this.cursor = lease.client.query(new Cursor(text, params, { rowMode: "array", types: rawTypes }));
     options.signal?.addEventListener("abort", this.onAbort, { once: true });
     this.batches = { [Symbol.asyncIterator]: () => this.iterate() };
@@ -158,36 +192,55 @@ class CursorResult implements NativeResult {
     if (this.pending && pid !== undefined) void this.ctx.cancel(pid);
   };
 
-  private async read(): Promise<(string | null)[][]> {
+  private async read(): Promise<Fetched> {
     if (this.aborted) throw queryCanceled();
-    const pending = this.cursor.read(this.batchSize) as Promise<(string | null)[][]>;
+    const size = this.batchSize;
+    const pending = this.cursor.read(size) as Promise<TextRows>;
     this.pending = pending;
     try {
       const rows = await pending;
       if (this.aborted) throw queryCanceled();
-      if (rows.length < this.batchSize) {
+      const done = rows.length < size;
+      if (done) {
         this.exhausted = true;
         const result = (this.cursor as any)._result as { command: string | null; rowCount: number | null };
         this.command = result?.command ?? null;
         this.rowCount = result?.rowCount ?? null;
+      } else if (!this.fixedBatch) {
+        this.grow(rows);
       }
-      return rows;
+      return { rows, done };
     } catch (err) {
       this.failed = true;
       throw this.aborted ? queryCanceled() : mapPgError(err, this.ctx.service);
     } finally {
       this.pending = null;
+      this.prefetching = false;
     }
+  }
+
+  /** A full batch came back: a long result, so ask for more at a time (fewer round trips). */
+  private grow(rows: TextRows): void {
+    const perRow = Math.max(1, sampleRowChars(rows));
+    const fits = Math.floor(TARGET_BATCH_CHARS / perRow);
+    this.batchSize = Math.max(this.batchSize, Math.min(MAX_BATCH_ROWS, this.batchSize * 4, fits));
   }
 
   private async *iterate(): AsyncGenerator<RowBatch> {
     try {
-      let rows = this.first;
-      this.first = [];
+      let batch = this.first;
+      this.first = { rows: [], done: true };
       while (true) {
-        if (rows.length > 0) yield decodeRows(rows, this.oids);
-        if (this.exhausted || this.finishing) return;
-        rows = await this.read();
+        // ask for the next batch before handing this one on, so the backend works while the consumer does
+        let next: Promise<Fetched> | null = null;
+        if (!batch.done && !this.finishing) {
+          next = this.read();
+          this.prefetching = this.pending !== null;
+          next.catch(() => {});
+        }
+        if (batch.rows.length > 0) yield decodeRows(batch.rows, this.oids);
+        if (next === null || this.finishing) return;
+        batch = await next;
       }
     } finally {
       await this.finish();
@@ -201,8 +254,11 @@ class CursorResult implements NativeResult {
 
   private async doFinish(): Promise<void> {
     this.options.signal?.removeEventListener("abort", this.onAbort);
-    // closed while a fetch runs: stop the backend rather than wait for it
     let destroy = this.aborted;
+    // a prefetched batch usually arrives at once: take it and close the portal normally
+    if (this.pending && this.prefetching && !this.aborted)
+      await settledWithin(this.pending, PREFETCH_GRACE_MS);
+    // closed while a fetch runs: stop the backend rather than wait for it
     if (this.pending) {
       const pid = this.lease.client.processID;
       if (pid !== undefined) await this.ctx.cancel(pid).catch(() => {});
@@ -219,3 +275,14 @@ class CursorResult implements NativeResult {
     this.lease.release(destroy);
   }
 }
+
+/** Waits for `promise` to settle, but no longer than `ms`. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return Promise.race([promise.then(noop, noop), timeout]).finally(() => clearTimeout(timer));
+}
+
+function noop(): void {}

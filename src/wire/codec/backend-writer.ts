@@ -1,5 +1,5 @@
 import type { NoticeSeverity, PgSeverity } from "../../common/pg-error.ts";
-import type { FieldDescription } from "../../common/row.ts";
+import type { EncodedRow, FieldDescription } from "../../common/row.ts";
 import type { TxStatus } from "../../common/session-api.ts";
 
 /** Every field of ErrorResponse / NoticeResponse that Weft can fill. */
@@ -19,6 +19,25 @@ export interface WireErrorFields {
 }
 
 const smallOutput = 4096;
+
+/**
+ * Writes `text` as UTF-8 at `at` (the caller reserved 3 bytes per UTF-16 unit) and returns the byte count.
+ * Short ASCII strings — most cells — are copied by hand: cheaper than a call into the native encoder.
+ */
+function writeUtf8(b: Buffer, text: string, at: number): number {
+  const n = text.length;
+  if (n <= 48) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      b[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  // lone surrogates become U+FFFD, as with TextEncoder
+  return b.write(text, at);
+}
 
 /**
  * Appends backend messages to one growable buffer; `take()` hands the bytes to
@@ -194,27 +213,22 @@ export class BackendWriter {
     return this.end(at);
   }
 
-  /** The hot path: sizes the whole row first, then writes it without further checks. */
-  dataRow(row: readonly (Uint8Array | null)[]): this {
+  /**
+   * The hot path: reserves room for the whole row first (a string cell takes at most 3 UTF-8 bytes per
+   * UTF-16 unit), then writes it without further checks; string cells' lengths are filled in once written.
+   */
+  dataRow(row: EncodedRow): this {
     const n = row.length;
-    let size = 7;
+    let max = 7;
     for (let i = 0; i < n; i++) {
       const cell = row[i];
-      size += cell === null ? 4 : 4 + cell.length;
+      max += cell === null ? 4 : typeof cell === "string" ? 4 + 3 * cell.length : 4 + cell.length;
     }
-    this.ensure(size);
+    this.ensure(max);
     const b = this.buf;
-    let p = this.pos;
-    const len = size - 1;
+    const start = this.pos;
+    let p = start + 7;
     // byte stores instead of writeInt32BE: this loop runs once per cell of every row
-    b[p] = 0x44;
-    b[p + 1] = len >>> 24;
-    b[p + 2] = len >>> 16;
-    b[p + 3] = len >>> 8;
-    b[p + 4] = len;
-    b[p + 5] = n >>> 8;
-    b[p + 6] = n;
-    p += 7;
     for (let i = 0; i < n; i++) {
       const cell = row[i];
       if (cell === null) {
@@ -223,21 +237,30 @@ export class BackendWriter {
         b[p + 2] = 0xff;
         b[p + 3] = 0xff;
         p += 4;
-      } else {
-        const cellLen = cell.length;
-        b[p] = cellLen >>> 24;
-        b[p + 1] = cellLen >>> 16;
-        b[p + 2] = cellLen >>> 8;
-        b[p + 3] = cellLen;
-        p += 4;
-        if (cellLen > 16) {
-          b.set(cell, p);
-          p += cellLen;
-        } else {
-          for (let j = 0; j < cellLen; j++) b[p++] = cell[j];
-        }
+        continue;
       }
+      let cellLen: number;
+      if (typeof cell === "string") {
+        cellLen = writeUtf8(b, cell, p + 4);
+      } else {
+        cellLen = cell.length;
+        if (cellLen > 16) b.set(cell, p + 4);
+        else for (let j = 0; j < cellLen; j++) b[p + 4 + j] = cell[j];
+      }
+      b[p] = cellLen >>> 24;
+      b[p + 1] = cellLen >>> 16;
+      b[p + 2] = cellLen >>> 8;
+      b[p + 3] = cellLen;
+      p += 4 + cellLen;
     }
+    const len = p - start - 1;
+    b[start] = 0x44;
+    b[start + 1] = len >>> 24;
+    b[start + 2] = len >>> 16;
+    b[start + 3] = len >>> 8;
+    b[start + 4] = len;
+    b[start + 5] = n >>> 8;
+    b[start + 6] = n;
     this.pos = p;
     return this;
   }

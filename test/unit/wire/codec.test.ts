@@ -348,6 +348,32 @@ describe("backend writer", () => {
     assert.equal(buf.subarray(13).toString(), "_pq_.a\0_pq_.b\0");
   });
 
+  test("string cells are written as UTF-8, byte for byte like their encoded form", () => {
+    const cells = [
+      "",
+      "plain ascii",
+      "ü",
+      "日本語テキスト",
+      "emoji 😀 and a lone surrogate \ud800!",
+      `${"x".repeat(47)}é`,
+      "y".repeat(5000),
+      "ascii then 😀 after".repeat(3),
+    ];
+    const asStrings = new BackendWriter(8);
+    const asBytes = new BackendWriter(8);
+    for (const cell of cells) {
+      asStrings.dataRow([cell, null, "1", Buffer.from("b")]);
+      asBytes.dataRow([new TextEncoder().encode(cell), null, Buffer.from("1"), Buffer.from("b")]);
+    }
+    const written = asStrings.take();
+    assert.deepEqual(written, asBytes.take());
+    const msgs = parseBackend(written);
+    assert.equal(msgs.length, cells.length);
+    assert.equal(msgs[3].fields[0], "日本語テキスト");
+    assert.equal(msgs[2].fields[2], "1");
+    assert.equal(msgs[2].fields[1], null);
+  });
+
   test("big rows grow the buffer and take() hands over exactly what was written", () => {
     const w = new BackendWriter(8);
     const big = Buffer.alloc(100_000, 7);

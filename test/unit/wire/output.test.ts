@@ -54,3 +54,19 @@ test("a producer waiting for 'drain' gets 08006 when the connection closes", asy
   await assert.rejects(promise, (e: PgError) => e instanceof PgError && e.code === "08006");
   await assert.rejects(Promise.resolve(out.writeRow([null])), { code: "08006" });
 });
+
+test("string cells count toward the flush threshold and backpressure like byte cells", async () => {
+  const { socket, written, release } = stalledSocket();
+  const out = new ConnectionOutput(socket as any);
+  const row = ["é".repeat(500)];
+  let promise: void | Promise<void> | undefined;
+  let rows = 0;
+  while (!promise) {
+    promise = out.writeRow(row);
+    rows++;
+  }
+  assert.ok(rows * 1011 >= flushThresholdBytes);
+  assert.ok(written.length >= 1);
+  release();
+  await promise;
+});

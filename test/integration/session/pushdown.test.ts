@@ -219,7 +219,58 @@ describe("transactions", () => {
   });
 });
 
+describe("simple query protocol", () => {
+  test("several statements run as one implicit transaction that stops at the first error", async () => {
+    const e = await sqlState(
+      "insert into pgs.item (id, name) values (20, 'twenty'); insert into pgs.item (id, name) values (1, 'duplicate'); insert into pgs.item (id, name) values (21, 'never')",
+    );
+    assert.equal(e.code, "23505");
+    const rows = await pgdb.exec("select id from item where id in (20, 21)");
+    assert.deepEqual(rows, [], "the first insert was rolled back with the failed statement");
+    const both = await client.query("select 1 as a; select count(*)::int as n from pgs.item where id = 1");
+    assert.ok(Array.isArray(both));
+    assert.deepEqual(
+      (both as unknown as pg.QueryResult[]).map((r) => r.rows[0]),
+      [{ a: 1 }, { n: 1 }],
+    );
+  });
+
+  test("session utility statements are accepted with PostgreSQL's command tags", async () => {
+    const tags: [string, string][] = [
+      ["set session characteristics as transaction read only", "SET"],
+      ["set session characteristics as transaction read write", "SET"],
+      ["deallocate all", "DEALLOCATE"],
+      ["close all", "CLOSE"],
+      ["unlisten *", "UNLISTEN"],
+      ["discard all", "DISCARD"],
+    ];
+    for (const [sql, command] of tags) {
+      const r = await client.query(sql);
+      assert.equal(r.command, command, sql);
+    }
+    await client.query("set session characteristics as transaction read only");
+    await client.query("begin");
+    assert.equal((await sqlState("delete from pgs.item where id = 999")).code, "25006");
+    await client.query("rollback");
+    await client.query("set session characteristics as transaction read write");
+  });
+});
+
 describe("session settings", () => {
+  test("a SET of a reported setting sends ParameterStatus again", async () => {
+    const sql = postgres(weft.url, { max: 1, onnotice: () => {} });
+    try {
+      await sql`select 1`;
+      assert.equal(sql.parameters.DateStyle, "ISO, MDY");
+      await sql`set datestyle = 'german'`;
+      assert.equal(sql.parameters.DateStyle, "German, DMY");
+      await sql`set application_name = 'weft-test'`;
+      assert.equal(sql.parameters.application_name, "weft-test");
+    } finally {
+      await sql.end();
+    }
+  });
+
   test("SET is validated by the mirror, reported and scoped to the session", async () => {
     await client.query("set datestyle = 'iso, dmy'");
     const r = await client.query("show datestyle");

@@ -1,4 +1,5 @@
 import type { FieldDescription } from "../common/row.ts";
+import type { Route } from "./route.ts";
 
 export interface Description {
   paramTypes: number[];
@@ -14,6 +15,11 @@ export interface Description {
  */
 export class DescribeCache {
   private entries = new Map<string, Description>();
+  /**
+   * Routes of service statements by the same key without parameter types: a route depends on the
+   * statement and on which tables the search_path finds, which the schema version covers.
+   */
+  private routes = new Map<string, Route>();
 
   constructor(private readonly capacity = 2000) {}
 
@@ -36,6 +42,22 @@ export class DescribeCache {
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  routeKey(schemaVersion: number, searchPath: string, sql: string): string {
+    return `${schemaVersion}\u0000${searchPath}\u0000${sql}`;
+  }
+
+  getRoute(key: string): Route | undefined {
+    return this.routes.get(key);
+  }
+
+  setRoute(key: string, route: Route): void {
+    this.routes.set(key, route);
+    if (this.routes.size > this.capacity) {
+      const oldest = this.routes.keys().next().value;
+      if (oldest !== undefined) this.routes.delete(oldest);
     }
   }
 }

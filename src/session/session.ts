@@ -16,10 +16,13 @@ import type {
 } from "../common/session-api.ts";
 import { decodeParam, encodeCell } from "../common/value-codec.ts";
 import type { EncodeContext, FormatCode, Value } from "../common/values.ts";
-import { type ParsedStatement, parseSql } from "../sql/parse.ts";
+import type { ParsedStatement } from "../sql/parse.ts";
 import { Cursors, cursorOptions } from "./cursors.ts";
+import type { Description } from "./describe-cache.ts";
 import { type Execution, ExecutionPortal, inMemory, tagOnly } from "./execution.ts";
 import { explainService } from "./explain.ts";
+import { literalParams } from "./literal-params.ts";
+import { parseSqlCached as parseSql } from "./parse-cache.ts";
 import { startRemote } from "./remote.ts";
 import { type Route, routeStatement } from "./route.ts";
 import type { SessionDeps } from "./session-deps.ts";
@@ -34,6 +37,8 @@ interface Analyzed {
   route: Route | null;
   paramTypes: number[];
   fields: FieldDescription[] | null;
+  /** for a simple query: where `parsed.text` begins in the input its AST locations refer to */
+  textStart?: number;
 }
 
 export class WeftSession implements Session {
@@ -117,6 +122,7 @@ export class WeftSession implements Session {
     try {
       for (const parsed of statements) {
         const analyzed = this.analyze(parsed);
+        analyzed.textStart = parsed.location + leadingSpace(sql, parsed.location);
         const execution = await this.startExecution(analyzed, [], [], [], null);
         if (execution.fields) out.rowDescription(execution.fields);
         let count = 0;
@@ -177,7 +183,7 @@ export class WeftSession implements Session {
     const fields = analyzed.fields?.map((f, i) => ({ ...f, format: results[i] })) ?? null;
     const portal: ExecutionPortal = new ExecutionPortal(
       fields,
-      () => this.guarded(() => this.startExecution(analyzed, params, formats, results, fields)),
+      () => this.startExecution(analyzed, params, formats, results, fields),
       (p) => this.openPortals.delete(p),
     );
     this.openPortals.add(portal);
@@ -215,8 +221,22 @@ export class WeftSession implements Session {
         "current transaction is aborted, commands ignored until end of transaction block",
       );
     }
+    return { parsed, route: this.route(parsed), paramTypes: [], fields: null };
+  }
+
+  /** Service routes are remembered per text, search_path and schema version (see DescribeCache). */
+  private route(parsed: ParsedStatement): Route {
+    const cache = this.deps.describeCache;
+    const key = cache.routeKey(
+      this.deps.mirror.schemaVersion,
+      this.settings.get("search_path") ?? "",
+      parsed.text,
+    );
+    const hit = cache.getRoute(key);
+    if (hit) return hit;
     const route = routeStatement(parsed.ast, this.deps.resolver(this.searchPath()));
-    return { parsed, route, paramTypes: [], fields: null };
+    if (route.kind === "service") cache.setRoute(key, route);
+    return route;
   }
 
   /** Parameter and result types, from the mirror (which has every service table, empty). */
@@ -231,7 +251,7 @@ export class WeftSession implements Session {
         return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
       }
       case "service": {
-        const d = await this.describeCached(sql, paramTypes);
+        const d = await this.describeService(analyzed, paramTypes);
         return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
       }
       case "explain":
@@ -249,7 +269,28 @@ export class WeftSession implements Session {
     }
   }
 
-  private async describeCached(sql: string, paramTypes: number[]) {
+  /**
+   * A simple query's numeric literals in its WHERE clause become parameters of their own types for
+   * the description (see literalParams), so queries differing only in those share a cache entry.
+   * Should that form fail to describe, the statement itself is described (and reports its own error).
+   */
+  private async describeService(analyzed: Analyzed, paramTypes: number[]): Promise<Description> {
+    const parsed = analyzed.parsed!;
+    if (analyzed.textStart !== undefined && paramTypes.length === 0) {
+      const normal = literalParams(parsed.ast, parsed.text, analyzed.textStart);
+      if (normal) {
+        try {
+          const d = await this.describeCached(normal.text, normal.paramTypes);
+          return { paramTypes: [], fields: d.fields };
+        } catch {
+          // described below as written
+        }
+      }
+    }
+    return this.describeCached(parsed.text, paramTypes);
+  }
+
+  private async describeCached(sql: string, paramTypes: number[]): Promise<Description> {
     const cache = this.deps.describeCache;
     const key = cache.key(
       this.deps.mirror.schemaVersion,
@@ -664,6 +705,13 @@ function parseOptions(options: string): [string, string][] {
     if (eq > 0) out.push([w.slice(0, eq).toLowerCase().replace(/-/g, "_"), w.slice(eq + 1)]);
   }
   return out;
+}
+
+/** Length of the whitespace at `from` that ParsedStatement.text leaves out (it is trimmed). */
+function leadingSpace(sql: string, from: number): number {
+  let i = from;
+  while (i < sql.length && /\s/.test(sql[i]!)) i++;
+  return i - from;
 }
 
 /** The query of `DECLARE name [options] CURSOR [WITH HOLD] FOR query`. */

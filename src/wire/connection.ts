@@ -381,7 +381,8 @@ export class Connection {
           break;
         case "Execute":
           await extended.execute(m);
-          this.output.flush();
+          // a Sync or Flush already queued sends it all in one write; otherwise the rows go now
+          if (this.queue.length === 0) this.output.flush();
           break;
         case "Close":
           await extended.close(m);

@@ -1,15 +1,15 @@
 /**
- * Runs one statement on one pg client: rows are fetched as text through a portal (pg-cursor)
+ * Runs one statement on one pg client: rows are fetched as text through a portal (PortalQuery)
  * batch by batch as the consumer pulls, then decoded to canonical values.
  */
 import type pg from "pg";
-import Cursor from "pg-cursor";
 import type { TypeOid } from "../../common/pg-types.ts";
 import type { RowBatch } from "../../common/row.ts";
 import { decodeText } from "../../common/value-codec.ts";
 import type { NativeQuery, NativeResult, RunOptions } from "../spi.ts";
 import { mapPgError } from "./errors.ts";
 import { toPgParam } from "./params.ts";
+import { PortalQuery, type TextRows } from "./portal-query.ts";
 import { queryCanceled, throwIfAborted } from "./source-errors.ts";
 import { resultOid } from "./type-map.ts";
 
@@ -112,9 +112,7 @@ const TARGET_BATCH_CHARS = 1024 * 1024;
 /** Closing while a prefetched batch is on its way waits this long for it before cancelling the backend. */
 const PREFETCH_GRACE_MS = 100;
 
-type TextRows = (string | null)[][];
-
-/** One cursor read: the rows, and whether the portal is done (fewer rows than asked for). */
+/** One cursor read: the rows, and whether the portal is done (the statement completed). */
 interface Fetched {
   rows: TextRows;
   done: boolean;
@@ -136,7 +134,7 @@ function sampleRowChars(rows: TextRows): number {
 class CursorResult implements NativeResult {
   columns: string[] = [];
   readonly batches: AsyncIterable<RowBatch>;
-  private readonly cursor: Cursor;
+  private readonly cursor: PortalQuery;
   private readonly fixedBatch: boolean;
   private batchSize: number;
   private oids: TypeOid[] = [];
@@ -160,19 +158,19 @@ class CursorResult implements NativeResult {
   ) {
     this.fixedBatch = options.batchSize !== undefined;
     this.batchSize = options.batchSize ?? FIRST_BATCH_ROWS;
-    this.cursor = lease.client.query(new Cursor(text, params, { rowMode: "array", types: rawTypes }));
+    this.cursor = new PortalQuery(text, params, this.batchSize);
     options.signal?.addEventListener("abort", this.onAbort, { once: true });
     this.batches = { [Symbol.asyncIterator]: () => this.iterate() };
   }
 
   async start(): Promise<void> {
     try {
-      this.first = await this.read();
+      this.first = await this.read(true);
     } catch (err) {
       await this.finish();
       throw err;
     }
-    const fields = ((this.cursor as any)._result?.fields ?? []) as FieldInfo[];
+    const fields = this.cursor.fields as FieldInfo[];
     this.columns = fields.map((f) => f.name);
     this.oids = oidsFor(fields, this.options);
   }
@@ -192,20 +190,19 @@ class CursorResult implements NativeResult {
     if (this.pending && pid !== undefined) void this.ctx.cancel(pid);
   };
 
-  private async read(): Promise<Fetched> {
+  private async read(first = false): Promise<Fetched> {
     if (this.aborted) throw queryCanceled();
     const size = this.batchSize;
-    const pending = this.cursor.read(size) as Promise<TextRows>;
+    const pending = first ? this.cursor.start(this.lease.client) : this.cursor.read(size);
     this.pending = pending;
     try {
       const rows = await pending;
       if (this.aborted) throw queryCanceled();
-      const done = rows.length < size;
+      const done = this.cursor.isComplete;
       if (done) {
         this.exhausted = true;
-        const result = (this.cursor as any)._result as { command: string | null; rowCount: number | null };
-        this.command = result?.command ?? null;
-        this.rowCount = result?.rowCount ?? null;
+        this.command = this.cursor.command;
+        this.rowCount = this.cursor.rowCount;
       } else if (!this.fixedBatch) {
         this.grow(rows);
       }

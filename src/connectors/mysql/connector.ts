@@ -1,6 +1,6 @@
 import mysql, { type Pool, type PoolConnection } from "mysql2";
 import { PgError, SqlState } from "../../common/pg-error.ts";
-import { serviceUnavailable } from "../postgres/source-errors.ts";
+import { serviceUnavailable } from "../shared/source-errors.ts";
 import type {
   Capabilities,
   Connector,

@@ -1,5 +1,5 @@
 import { PgError, SqlState } from "../../common/pg-error.ts";
-import { connectionLost, queryCanceled, serviceUnavailable, withService } from "../postgres/source-errors.ts";
+import { connectionLost, queryCanceled, serviceUnavailable, withService } from "../shared/source-errors.ts";
 import { isMysqlDivisionByZero } from "../sql/division.ts";
 
 /** MySQL/MariaDB errno → the SQLSTATE Postgres raises for the same failure. */

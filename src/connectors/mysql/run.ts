@@ -5,7 +5,7 @@
 import type { PoolConnection } from "mysql2";
 import type { TypeOid } from "../../common/pg-types.ts";
 import type { RowBatch } from "../../common/row.ts";
-import { queryCanceled, throwIfAborted } from "../postgres/source-errors.ts";
+import { queryCanceled, throwIfAborted } from "../shared/source-errors.ts";
 import type { NativeQuery, NativeResult, RunOptions } from "../spi.ts";
 import { mapMysqlError } from "./errors.ts";
 import { toMysqlParam } from "./params.ts";

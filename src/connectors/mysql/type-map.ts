@@ -8,7 +8,7 @@ import {
   timestampType,
   timeType,
   varcharType,
-} from "../postgres/pg-type.ts";
+} from "../shared/pg-type.ts";
 
 /** What information_schema.COLUMNS says about a column. */
 export interface MysqlColumnInfo {

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { PgError, SqlState } from "../../common/pg-error.ts";
+import { serviceUnavailable } from "../shared/source-errors.ts";
 import type {
   Capabilities,
   Connector,
@@ -17,7 +18,6 @@ import { postgresCapabilities } from "./capabilities.ts";
 import { mapPgError } from "./errors.ts";
 import { introspectPostgres } from "./introspect.ts";
 import { type PgLease, type PgRunContext, rawTypes, runOnLease } from "./run.ts";
-import { serviceUnavailable } from "./source-errors.ts";
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

@@ -1,5 +1,5 @@
 import { PgError } from "../../common/pg-error.ts";
-import { connectionLost, serviceUnavailable } from "./source-errors.ts";
+import { connectionLost, serviceUnavailable } from "../shared/source-errors.ts";
 
 /** Node socket errors and pg's own messages that mean the connection is gone. */
 const connectionCodes = new Set([

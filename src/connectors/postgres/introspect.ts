@@ -1,5 +1,6 @@
 /** Reads one Postgres schema from pg_catalog. Every value arrives as text (the pool's raw type parsers). */
 import type { TypeOid } from "../../common/pg-types.ts";
+import { isSupportedOid } from "../shared/pg-type.ts";
 import type {
   IntrospectProgress,
   SourceColumn,
@@ -9,7 +10,6 @@ import type {
   SourceSchema,
   SourceTable,
 } from "../spi.ts";
-import { isSupportedOid } from "./pg-type.ts";
 import { type DomainInfo, mapPgDefault, mapPgType } from "./type-map.ts";
 
 export type RawQuery = (text: string, params: unknown[]) => Promise<(string | null)[][]>;

@@ -6,11 +6,11 @@ import type pg from "pg";
 import type { TypeOid } from "../../common/pg-types.ts";
 import type { RowBatch } from "../../common/row.ts";
 import { decodeText } from "../../common/value-codec.ts";
+import { queryCanceled, throwIfAborted } from "../shared/source-errors.ts";
 import type { NativeQuery, NativeResult, RunOptions } from "../spi.ts";
 import { mapPgError } from "./errors.ts";
 import { toPgParam } from "./params.ts";
 import { PortalQuery, type TextRows } from "./portal-query.ts";
-import { queryCanceled, throwIfAborted } from "./source-errors.ts";
 import { resultOid } from "./type-map.ts";
 
 /** Every type arrives as the server's text; decodeText makes it canonical. */

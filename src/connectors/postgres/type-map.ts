@@ -3,7 +3,7 @@
  * and every type without a canonical Value form (enums, ranges, geometry, bit, inet …) shown as text.
  */
 import type { PgType, TypeOid } from "../../common/pg-types.ts";
-import { isSupportedOid, pgText, pgType } from "./pg-type.ts";
+import { isSupportedOid, pgText, pgType } from "../shared/pg-type.ts";
 
 export interface DomainInfo {
   base: TypeOid;

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { PgError, SqlState } from "../../common/pg-error.ts";
 import type { Value } from "../../common/values.ts";
-import { serviceUnavailable, throwIfAborted } from "../postgres/source-errors.ts";
+import { serviceUnavailable, throwIfAborted } from "../shared/source-errors.ts";
 import type {
   Capabilities,
   Connector,

@@ -1,5 +1,5 @@
 import { PgError, SqlState } from "../../common/pg-error.ts";
-import { serviceUnavailable, withService } from "../postgres/source-errors.ts";
+import { serviceUnavailable, withService } from "../shared/source-errors.ts";
 import { DivisionByZeroError } from "./arithmetic.ts";
 
 const byCode = new Map<string, string>([

@@ -5,7 +5,7 @@
 import type { Statement } from "better-sqlite3";
 import type { TypeOid } from "../../common/pg-types.ts";
 import type { RowBatch } from "../../common/row.ts";
-import { queryCanceled } from "../postgres/source-errors.ts";
+import { queryCanceled } from "../shared/source-errors.ts";
 import type { NativeResult, RunOptions } from "../spi.ts";
 import { mapSqliteError } from "./errors.ts";
 import { mapSqliteType } from "./type-map.ts";

@@ -4,7 +4,7 @@
  * and recognise the common spellings apps use for booleans, dates and JSON.
  */
 import { Oid, type PgType } from "../../common/pg-types.ts";
-import { numericType, pgText, pgType, varcharType } from "../postgres/pg-type.ts";
+import { numericType, pgText, pgType, varcharType } from "../shared/pg-type.ts";
 
 export function mapSqliteType(declared: string | null): PgType {
   const t = (declared ?? "").trim().toUpperCase();

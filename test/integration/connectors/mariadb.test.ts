@@ -3,7 +3,7 @@ import { test } from "node:test";
 import mysql from "mysql2/promise";
 import { PgError } from "../../../src/common/pg-error.ts";
 import { Oid } from "../../../src/common/pg-types.ts";
-import { pgType } from "../../../src/connectors/postgres/pg-type.ts";
+import { pgType } from "../../../src/connectors/shared/pg-type.ts";
 import { connectorSuite, uniqueName } from "./suite.ts";
 
 const baseUrl = process.env.WEFT_TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/mysql";

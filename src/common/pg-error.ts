@@ -109,6 +109,8 @@ export const SqlState = {
   duplicateCursor: "42P03",
   datatypeMismatch: "42804",
   ambiguousColumn: "42702",
+  invalidColumnReference: "42P10",
+  groupingError: "42803",
   insufficientPrivilege: "42501",
   invalidParameterValue: "22023",
   invalidTextRepresentation: "22P02",

@@ -15,6 +15,7 @@ export type Route =
   | { kind: "set"; stmt: VariableSetStmt }
   | { kind: "mirror" }
   | { kind: "service"; service: string; verb: Verb; write: boolean }
+  | { kind: "federated"; services: string[] }
   | { kind: "sleep" }
   | { kind: "explain"; stmt: ExplainStmt; inner: Route }
   | { kind: "declare"; stmt: DeclareCursorStmt; inner: Route }
@@ -111,10 +112,11 @@ function routeQuery(ast: Node, verb: Verb, resolver: RelationResolver): Route {
     );
   }
   if (services.size > 1) {
+    if (verb === "SELECT" && !hasLockingClause(ast)) return { kind: "federated", services: [...services] };
     throw new PgError(
       SqlState.featureNotSupported,
-      `statements that combine several services (${[...services].map((s) => `"${s}"`).join(", ")}) are not supported yet`,
-      { hint: "Each statement may read or write the tables of one service." },
+      `a statement that writes can touch the tables of one service only, not ${[...services].map((s) => `"${s}"`).join(", ")}`,
+      { hint: "Read across services with SELECT; write each service with its own statement." },
     );
   }
   const [service] = services;

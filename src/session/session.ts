@@ -21,6 +21,7 @@ import { Cursors, cursorOptions } from "./cursors.ts";
 import type { Description } from "./describe-cache.ts";
 import { type Execution, ExecutionPortal, inMemory, tagOnly } from "./execution.ts";
 import { explainService } from "./explain.ts";
+import { explainPlan, planFederated, startFederated } from "./federated.ts";
 import { literalParams } from "./literal-params.ts";
 import { parseSqlCached as parseSql } from "./parse-cache.ts";
 import { startRemote } from "./remote.ts";
@@ -235,7 +236,7 @@ export class WeftSession implements Session {
     const hit = cache.getRoute(key);
     if (hit) return hit;
     const route = routeStatement(parsed.ast, this.deps.resolver(this.searchPath()));
-    if (route.kind === "service") cache.setRoute(key, route);
+    if (route.kind === "service" || route.kind === "federated") cache.setRoute(key, route);
     return route;
   }
 
@@ -244,13 +245,16 @@ export class WeftSession implements Session {
     const route = analyzed.route!;
     const sql = analyzed.parsed!.text;
     if (route.kind === "service") this.deps.catalog.requireUp(route.service);
+    if (route.kind === "federated")
+      for (const service of route.services) this.deps.catalog.requireUp(service);
     switch (route.kind) {
       case "mirror":
       case "sleep": {
         const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
         return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
       }
-      case "service": {
+      case "service":
+      case "federated": {
         const d = await this.describeService(analyzed, paramTypes);
         return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
       }
@@ -332,13 +336,55 @@ export class WeftSession implements Session {
         const paramTypes = d.paramTypes;
         const values = decodeParams(params, paramFormats, paramTypes, this.settings.encodeContext());
         const formats = described?.map((f, i) => resultFormats[i] ?? f.format) ?? [];
+        return this.guarded(async (signal) => {
+          try {
+            return await startRemote(
+              this.remoteContext(signal),
+              parsed.ast,
+              route,
+              described,
+              formats,
+              values,
+              paramTypes,
+            );
+          } catch (err) {
+            // What the service cannot run exactly (e.g. avg over numeric on SQLite) runs in memory
+            // over what it can: the cross-service planner pushes the rest down.
+            if (!(err instanceof PgError) || err.code !== SqlState.featureNotSupported) throw err;
+            if (route.write || route.verb !== "SELECT") throw err;
+            return this.startFederatedPlan(parsed.ast, described ?? [], formats, values, paramTypes, signal);
+          }
+        });
+      }
+      case "federated": {
+        const d = fields ? analyzed : await this.describe(analyzed, analyzed.paramTypes);
+        const described = fields ?? d.fields ?? [];
+        const paramTypes = d.paramTypes;
+        const values = decodeParams(params, paramFormats, paramTypes, this.settings.encodeContext());
+        const formats = described.map((f, i) => resultFormats[i] ?? f.format);
         return this.guarded((signal) =>
-          startRemote(this.remoteContext(signal), parsed.ast, route, described, formats, values, paramTypes),
+          this.startFederatedPlan(parsed.ast, described, formats, values, paramTypes, signal),
         );
       }
       case "explain": {
         if (route.inner.kind === "mirror") {
           return this.mirrorExecution(parsed.text, analyzed.paramTypes, params, paramFormats, resultFormats);
+        }
+        if (route.inner.kind === "federated") {
+          checkExplainOptions(route.stmt.options);
+          const values = decodeParams(
+            params,
+            paramFormats,
+            analyzed.paramTypes,
+            this.settings.encodeContext(),
+          );
+          const inner = (route.stmt.query as Node) ?? parsed.ast;
+          const plan = planFederated(inner, this.deps.catalog, this.resolver(), values, analyzed.paramTypes);
+          const lines = explainPlan(plan, this.deps.catalog, values, analyzed.paramTypes);
+          const ctx = this.settings.encodeContext();
+          const format = resultFormats[0] ?? 0;
+          const rows = lines.map((l): EncodedRow => [encodeCell(l, Oid.text, format, ctx)]);
+          return inMemory([{ ...textField("QUERY PLAN"), format }], rows, () => "EXPLAIN");
         }
         if (route.inner.kind !== "service") {
           throw new PgError(SqlState.featureNotSupported, "EXPLAIN supports queries only");
@@ -429,6 +475,23 @@ export class WeftSession implements Session {
       format: resultFormats[0] ?? 0,
     };
     return inMemory([field], [[new Uint8Array(0)]], () => "SELECT 1");
+  }
+
+  private async startFederatedPlan(
+    ast: Node,
+    fields: FieldDescription[],
+    formats: FormatCode[],
+    values: Value[],
+    paramTypes: number[],
+    signal: AbortSignal,
+  ): Promise<Execution> {
+    const plan = planFederated(ast, this.deps.catalog, this.resolver(), values, paramTypes);
+    const ctx = { catalog: this.deps.catalog, tx: this.tx, encode: this.settings.encodeContext(), signal };
+    return startFederated(ctx, plan, fields, formats, values, paramTypes);
+  }
+
+  private resolver() {
+    return this.deps.resolver(this.searchPath());
   }
 
   /** Runs `fn` as the session's cancellable statement. */

@@ -114,8 +114,8 @@ describe("single-service statements are pushed down", () => {
       "23505",
     );
     assert.equal((await sqlState("selec 1")).code, "42601");
-    const cross = await sqlState("select * from pgs.item i join my.account a on a.id = i.id");
-    assert.equal(cross.code, "0A000");
+    const crossWrite = await sqlState("delete from my.account where id in (select id from pgs.item)");
+    assert.equal(crossWrite.code, "0A000");
     const r = await client.query("select 1 as ok");
     assert.deepEqual(r.rows, [{ ok: 1 }]);
   });

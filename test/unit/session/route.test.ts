@@ -79,16 +79,20 @@ describe("statement routing", () => {
     assert.equal(route("select pg_sleep(1)").kind, "sleep");
   });
 
-  test("statements over several services are refused with 0A000 until the cross-service planner", () => {
+  test("a SELECT over several services goes to the cross-service planner; a write over several is refused", () => {
+    const join = route("select * from hr.employees e join crm.contact c on c.id = e.emp_no");
+    assert.deepEqual(join, { kind: "federated", services: ["hr", "crm"] });
+    const semi = route("select * from hr.employees where emp_no in (select id from crm.contact)");
+    assert.equal(semi.kind, "federated");
     refused(
-      "select * from hr.employees e join crm.contact c on c.id = e.emp_no",
+      "delete from hr.employees where emp_no in (select id from crm.contact)",
       "0A000",
-      /several services/,
+      /one service only/,
     );
     refused(
-      "select * from hr.employees where emp_no in (select id from crm.contact)",
+      "select * from hr.employees e join crm.contact c on c.id = e.emp_no for update",
       "0A000",
-      /several services/,
+      /one service only/,
     );
   });
 

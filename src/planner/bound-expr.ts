@@ -1,0 +1,108 @@
+import type { TypeOid } from "../common/pg-types.ts";
+import type { Value } from "../common/values.ts";
+import type { ResolvedAggregateRef, ResolvedCallRef } from "./scalar-catalog.ts";
+
+/**
+ * A scalar expression with every name resolved and every type known. Column
+ * references point into the row of the operator that evaluates the expression.
+ */
+export type BoundExpr =
+  | { kind: "column"; index: number; type: TypeOid; typmod: number }
+  | { kind: "const"; value: Value; type: TypeOid; typmod: number }
+  | { kind: "param"; index: number; type: TypeOid; typmod: number }
+  | { kind: "call"; fn: ResolvedCallRef; args: BoundExpr[]; type: TypeOid; typmod: number }
+  | { kind: "cast"; arg: BoundExpr; type: TypeOid; typmod: number; context: "explicit" | "implicit" }
+  | { kind: "and" | "or"; args: BoundExpr[]; type: TypeOid; typmod: number }
+  | { kind: "not"; arg: BoundExpr; type: TypeOid; typmod: number }
+  | { kind: "is-null"; arg: BoundExpr; negated: boolean; type: TypeOid; typmod: number }
+  | {
+      kind: "is-bool";
+      arg: BoundExpr;
+      test: "true" | "false" | "unknown";
+      negated: boolean;
+      type: TypeOid;
+      typmod: number;
+    }
+  | {
+      kind: "distinct-from";
+      left: BoundExpr;
+      right: BoundExpr;
+      eq: ResolvedCallRef;
+      negated: boolean;
+      type: TypeOid;
+      typmod: number;
+    }
+  | {
+      kind: "case";
+      /** CASE x WHEN … compares with `eq`; a searched CASE has no operand */
+      whens: { condition: BoundExpr; result: BoundExpr }[];
+      otherwise: BoundExpr | null;
+      type: TypeOid;
+      typmod: number;
+    }
+  | { kind: "coalesce"; args: BoundExpr[]; type: TypeOid; typmod: number }
+  | { kind: "nullif"; left: BoundExpr; right: BoundExpr; eq: ResolvedCallRef; type: TypeOid; typmod: number }
+  | { kind: "greatest" | "least"; args: BoundExpr[]; type: TypeOid; typmod: number }
+  | {
+      kind: "in-list";
+      arg: BoundExpr;
+      list: BoundExpr[];
+      eq: ResolvedCallRef[];
+      negated: boolean;
+      type: TypeOid;
+      typmod: number;
+    };
+
+/** An aggregate call of a grouped query. */
+export interface BoundAggregate {
+  fn: ResolvedAggregateRef;
+  args: BoundExpr[];
+  argTypes: TypeOid[];
+  distinct: boolean;
+  filter: BoundExpr | null;
+  type: TypeOid;
+}
+
+export const boolOid = 16;
+
+export function columnsOf(expr: BoundExpr, into: Set<number> = new Set()): Set<number> {
+  switch (expr.kind) {
+    case "column":
+      into.add(expr.index);
+      break;
+    case "const":
+    case "param":
+      break;
+    case "call":
+    case "and":
+    case "or":
+    case "coalesce":
+    case "greatest":
+    case "least":
+      for (const a of expr.args) columnsOf(a, into);
+      break;
+    case "cast":
+    case "not":
+    case "is-null":
+    case "is-bool":
+      columnsOf(expr.arg, into);
+      break;
+    case "distinct-from":
+    case "nullif":
+      columnsOf(expr.left, into);
+      columnsOf(expr.right, into);
+      break;
+    case "case":
+      for (const w of expr.whens) {
+        columnsOf(w.condition, into);
+        columnsOf(w.result, into);
+      }
+      if (expr.otherwise) columnsOf(expr.otherwise, into);
+      break;
+    case "in-list":
+      columnsOf(expr.arg, into);
+      for (const a of expr.list) columnsOf(a, into);
+      break;
+  }
+  return into;
+}

@@ -1,0 +1,863 @@
+import type { Node, SelectStmt } from "@pgsql/types";
+import { PgError, SqlState } from "../common/pg-error.ts";
+import { Oid } from "../common/pg-types.ts";
+import type { Value } from "../common/values.ts";
+import type { NativeQuery, SourceTable } from "../connectors/spi.ts";
+import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
+import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import type { PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
+import { mapColumns, remapColumns, shift } from "./remap.ts";
+import type { ScalarCatalog } from "./scalar-catalog.ts";
+
+/** What the planner asks of the catalog and the connectors (a narrow view, no driver types). */
+export interface PlannerCatalog {
+  isService(schema: string): boolean;
+  serviceForUnqualified(table: string): string | null;
+  table(service: string, table: string): SourceTable | undefined;
+  /** compiles a fragment for a service; throws PgError 0A000 for what the service cannot run exactly */
+  compileFragment(service: string, fragment: Node, params: Value[], paramTypes: number[]): NativeQuery;
+}
+
+export interface PlanInput {
+  catalog: PlannerCatalog;
+  scalars: ScalarCatalog;
+  params: Value[];
+  paramTypes: number[];
+}
+
+interface Scan {
+  id: number;
+  service: string;
+  table: SourceTable;
+  alias: string;
+  /** offset of this scan's first column in the full-width row of the FROM clause */
+  offset: number;
+  /** conjunct ASTs offered to the source */
+  offered: Node[];
+  /** joins that make this scan's rows nullable: its filters cannot be pushed from WHERE */
+  nullable: boolean;
+  /** offered conjuncts the service refused: they run in memory right above the scan */
+  keptInMemory: Node[];
+}
+
+type JoinTree =
+  | { kind: "scan"; scan: Scan }
+  | { kind: "join"; type: "inner" | "left" | "right" | "full"; left: JoinTree; right: JoinTree; on: Node[] };
+
+/**
+ * Plans a SELECT over tables of several services: each table becomes a remote
+ * scan carrying the predicates its service accepts, joins run in memory as hash
+ * joins on their equality keys, and the rest (residual filters, grouping,
+ * sorting, limits) runs in memory over PostgreSQL semantics.
+ */
+export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
+  try {
+    return planSelectUnchecked(stmt, input);
+  } catch (err) {
+    // The mirror has already accepted the statement, so a resolution error here means
+    // Weft's own library lacks the function, operator or cast: say so, with 0A000.
+    if (err instanceof PgError && resolutionErrors.has(err.code)) {
+      throw new PgError(
+        SqlState.featureNotSupported,
+        `${err.message}: Weft cannot evaluate this in memory yet`,
+        {
+          hint: "Run it on one service, where it can be pushed down whole.",
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+const resolutionErrors = new Set(["42883", "42725", "42804", "42846"]);
+
+function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
+  refuseUnsupported(stmt);
+  const scans: Scan[] = [];
+  const from = (stmt.fromClause ?? []) as Node[];
+  if (from.length === 0)
+    throw new PgError(SqlState.featureNotSupported, "a SELECT without FROM has no service to run on");
+  let tree = buildFromItem(from[0], scans, input, false);
+  for (const item of from.slice(1)) {
+    tree = {
+      kind: "join",
+      type: "inner",
+      left: tree,
+      right: buildFromItem(item, scans, input, false),
+      on: [],
+    };
+  }
+  const fullWidth = scans.reduce((n, s) => n + s.table.columns.length, 0);
+
+  const bindFull = (node: Node, hook?: BindContext["hook"]): BoundExpr =>
+    bindExpr(node, {
+      scalars: input.scalars,
+      paramTypes: input.paramTypes,
+      columns: columnResolver(scans),
+      hook,
+    });
+
+  // WHERE: split into conjuncts; one-scan conjuncts are offered to that scan's service.
+  const residualWhere: Node[] = [];
+  for (const conjunct of conjuncts(stmt.whereClause as Node | undefined)) {
+    const bound = bindFull(conjunct);
+    const touched = scansOf(bound, scans);
+    if (touched.length === 1 && !touched[0].nullable) touched[0].offered.push(conjunct);
+    else residualWhere.push(conjunct);
+  }
+  // ON conditions of inner joins, and the nullable side's conditions of outer joins, are offered too.
+  offerJoinConditions(tree, scans, bindFull);
+
+  // Everything the query reads, to prune each scan's columns.
+  const targets = expandTargets(stmt, scans);
+  const exprsUsed: BoundExpr[] = [];
+  for (const node of residualWhere) exprsUsed.push(bindFull(node));
+  for (const node of joinConditions(tree)) exprsUsed.push(bindFull(node));
+  for (const s of scans) for (const node of s.offered) exprsUsed.push(bindFull(node));
+  const readers: Node[] = [
+    ...targets.map((t) => t.node),
+    ...((stmt.groupClause ?? []) as Node[]),
+    ...(stmt.havingClause ? [stmt.havingClause as Node] : []),
+    ...((stmt.sortClause ?? []) as any[]).map((x) => x.SortBy.node as Node),
+  ];
+  for (const node of readers) for (const ref of columnRefsIn(node)) exprsUsed.push(bindFull(ref));
+  const needed = new Set<number>();
+  for (const e of exprsUsed) columnsOf(e, needed);
+  const layout = compactLayout(scans, needed);
+  const remap = (e: BoundExpr) => remapColumns(e, layout.map);
+
+  let plan = planJoinTree(tree, scans, layout, input, bindFull, remap);
+  if (residualWhere.length > 0) {
+    const predicate = and(residualWhere.map((n) => remap(bindFull(n))));
+    plan = {
+      kind: "filter",
+      input: plan,
+      predicate,
+      columns: plan.columns,
+      estimate: Math.max(1, plan.estimate / 4),
+    };
+  }
+  void fullWidth;
+  return planOutput(stmt, plan, targets, scans, layout, input);
+}
+
+// ---------------------------------------------------------------- FROM
+
+function buildFromItem(node: Node, scans: Scan[], input: PlanInput, nullable: boolean): JoinTree {
+  const [kind, body] = Object.entries(node)[0] as [string, any];
+  if (kind === "RangeVar") {
+    const schema: string | null = body.schemaname ?? null;
+    const service = schema ?? input.catalog.serviceForUnqualified(body.relname);
+    if (!service || !input.catalog.isService(service)) {
+      throw new PgError(SqlState.featureNotSupported, `relation ${body.relname} is not a service table`);
+    }
+    const table = input.catalog.table(service, body.relname);
+    if (!table)
+      throw new PgError(SqlState.undefinedTable, `relation "${service}.${body.relname}" does not exist`);
+    const offset = scans.reduce((n, s) => n + s.table.columns.length, 0);
+    const scan: Scan = {
+      id: scans.length,
+      service,
+      table,
+      alias: body.alias?.aliasname ?? body.relname,
+      offset,
+      offered: [],
+      nullable,
+      keptInMemory: [],
+    };
+    scans.push(scan);
+    return { kind: "scan", scan };
+  }
+  if (kind === "JoinExpr") {
+    const type = joinTypeOf(body.jointype);
+    if (body.isNatural)
+      throw new PgError(SqlState.featureNotSupported, "NATURAL joins across services are not supported yet");
+    if (body.usingClause)
+      throw new PgError(SqlState.featureNotSupported, "JOIN … USING across services is not supported yet");
+    const left = buildFromItem(body.larg, scans, input, nullable || type === "right" || type === "full");
+    const right = buildFromItem(body.rarg, scans, input, nullable || type === "left" || type === "full");
+    return { kind: "join", type: type === "cross" ? "inner" : type, left, right, on: conjuncts(body.quals) };
+  }
+  throw new PgError(
+    SqlState.featureNotSupported,
+    `${kind === "RangeSubselect" ? "subqueries in FROM" : kind} across services are not supported yet`,
+  );
+}
+
+function joinTypeOf(t: string): "inner" | "left" | "right" | "full" | "cross" {
+  switch (t) {
+    case "JOIN_LEFT":
+      return "left";
+    case "JOIN_RIGHT":
+      return "right";
+    case "JOIN_FULL":
+      return "full";
+    default:
+      return "inner";
+  }
+}
+
+function scanIds(tree: JoinTree, into: Set<number> = new Set()): Set<number> {
+  if (tree.kind === "scan") into.add(tree.scan.id);
+  else {
+    scanIds(tree.left, into);
+    scanIds(tree.right, into);
+  }
+  return into;
+}
+
+function joinConditions(tree: JoinTree): Node[] {
+  if (tree.kind === "scan") return [];
+  return [...joinConditions(tree.left), ...joinConditions(tree.right), ...tree.on];
+}
+
+/** Moves one-scan ON conjuncts into the scan when that keeps the join's meaning. */
+function offerJoinConditions(tree: JoinTree, scans: Scan[], bind: (n: Node) => BoundExpr): void {
+  if (tree.kind === "scan") return;
+  offerJoinConditions(tree.left, scans, bind);
+  offerJoinConditions(tree.right, scans, bind);
+  const leftIds = scanIds(tree.left);
+  const rightIds = scanIds(tree.right);
+  const kept: Node[] = [];
+  for (const c of tree.on) {
+    const touched = scansOf(bind(c), scans);
+    const only = touched.length === 1 ? touched[0] : null;
+    // inner: either side; left join: only the right (nullable) side; right join: only the left side
+    const pushable =
+      only !== null &&
+      ((tree.type === "inner" &&
+        (leftIds.has(only.id) || rightIds.has(only.id)) &&
+        !isUnderOuter(only, tree)) ||
+        (tree.type === "left" && rightIds.has(only.id) && directScan(tree.right, only)) ||
+        (tree.type === "right" && leftIds.has(only.id) && directScan(tree.left, only)));
+    if (pushable && only) only.offered.push(c);
+    else kept.push(c);
+  }
+  tree.on = kept;
+}
+
+function directScan(tree: JoinTree, scan: Scan): boolean {
+  return tree.kind === "scan" && tree.scan === scan;
+}
+
+function isUnderOuter(scan: Scan, tree: JoinTree): boolean {
+  // an inner join's condition on a scan that sits below an outer join inside this subtree would filter
+  // NULL-extended rows differently: keep it in memory
+  const walk = (t: JoinTree, outer: boolean): boolean => {
+    if (t.kind === "scan") return t.scan === scan && outer;
+    const o = outer || t.type !== "inner";
+    return walk(t.left, o) || walk(t.right, o);
+  };
+  return tree.kind === "join" && (walk(tree.left, false) || walk(tree.right, false));
+}
+
+// ---------------------------------------------------------------- names
+
+function columnResolver(scans: Scan[]): BindContext["columns"] {
+  return (fields) => {
+    if (fields.length === 0 || fields[fields.length - 1] === "*") {
+      throw new PgError(SqlState.featureNotSupported, "* inside an expression is not supported here");
+    }
+    const column = fields[fields.length - 1];
+    const qualifier = fields.length >= 2 ? fields[fields.length - 2] : null;
+    const candidates = scans.filter((s) => qualifier === null || s.alias === qualifier);
+    const matches: BoundExpr[] = [];
+    for (const s of candidates) {
+      const i = s.table.columns.findIndex((c) => c.name === column);
+      if (i >= 0) {
+        const c = s.table.columns[i];
+        matches.push({ kind: "column", index: s.offset + i, type: c.type.oid, typmod: c.type.typmod });
+      }
+    }
+    if (matches.length === 0)
+      throw new PgError(SqlState.undefinedColumn, `column "${fields.join(".")}" does not exist`);
+    if (matches.length > 1)
+      throw new PgError(SqlState.ambiguousColumn, `column reference "${column}" is ambiguous`);
+    return matches[0];
+  };
+}
+
+function scansOf(expr: BoundExpr, scans: Scan[]): Scan[] {
+  const found = new Set<Scan>();
+  for (const i of columnsOf(expr)) {
+    const s = scans.find((x) => i >= x.offset && i < x.offset + x.table.columns.length);
+    if (s) found.add(s);
+  }
+  return [...found];
+}
+
+interface Layout {
+  /** full-width index → compact index */
+  map: Map<number, number>;
+  /** per scan, the table columns it must return, in compact order */
+  perScan: Map<number, number[]>;
+}
+
+function compactLayout(scans: Scan[], needed: Set<number>): Layout {
+  const map = new Map<number, number>();
+  const perScan = new Map<number, number[]>();
+  let next = 0;
+  for (const s of scans) {
+    const cols: number[] = [];
+    for (let i = 0; i < s.table.columns.length; i++) {
+      if (needed.has(s.offset + i)) cols.push(i);
+    }
+    // a scan nobody reads a column of still has to produce its rows (count(*), joins without keys)
+    if (cols.length === 0) cols.push(0);
+    for (const i of cols) map.set(s.offset + i, next++);
+    perScan.set(s.id, cols);
+  }
+  return { map, perScan };
+}
+
+// ---------------------------------------------------------------- joins
+
+function planJoinTree(
+  tree: JoinTree,
+  scans: Scan[],
+  layout: Layout,
+  input: PlanInput,
+  bind: (n: Node) => BoundExpr,
+  remap: (e: BoundExpr) => BoundExpr,
+): QueryPlan {
+  if (tree.kind === "scan") {
+    const scanPlan = planScan(tree.scan, layout, input);
+    if (tree.scan.keptInMemory.length === 0) return scanPlan;
+    const base = firstCompactIndex(tree.scan, layout);
+    const predicate = and(tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base)));
+    return {
+      kind: "filter",
+      input: scanPlan,
+      predicate,
+      columns: scanPlan.columns,
+      estimate: scanPlan.estimate,
+    };
+  }
+  const left = planJoinTree(tree.left, scans, layout, input, bind, remap);
+  const right = planJoinTree(tree.right, scans, layout, input, bind, remap);
+  const leftWidth = left.columns.length;
+  const leftIds = scanIds(tree.left);
+  const columns = [...left.columns, ...right.columns];
+  // the compact layout puts scans in FROM order, and a join's left subtree's scans come first
+  const base = Math.min(...[...scanIds(tree)].map((id) => firstCompactIndex(scans[id], layout)));
+  const local = (e: BoundExpr) => shift(remap(e), -base);
+
+  const leftKeys: BoundExpr[] = [];
+  const rightKeys: BoundExpr[] = [];
+  const keyTypes: number[] = [];
+  const residual: BoundExpr[] = [];
+  for (const c of tree.on) {
+    const bound = bind(c);
+    const key = equiKey(bound, scans, leftIds);
+    if (key) {
+      leftKeys.push(local(key.left));
+      rightKeys.push(shift(local(key.right), -leftWidth));
+      keyTypes.push(key.type);
+    } else residual.push(local(bound));
+  }
+  const estimate = Math.max(left.estimate, right.estimate);
+  if (leftKeys.length === 0) {
+    return {
+      kind: "nested-loop",
+      joinType: tree.type,
+      left,
+      right,
+      condition: residual.length ? and(residual) : null,
+      columns,
+      estimate: left.estimate * right.estimate,
+    };
+  }
+  return {
+    kind: "hash-join",
+    joinType: tree.type,
+    build: right.estimate <= left.estimate ? "right" : "left",
+    left,
+    right,
+    leftKeys,
+    rightKeys,
+    keyTypes,
+    residual: residual.length ? and(residual) : null,
+    columns,
+    estimate,
+  };
+}
+
+function firstCompactIndex(scan: Scan, layout: Layout): number {
+  const cols = layout.perScan.get(scan.id)!;
+  return layout.map.get(scan.offset + cols[0])!;
+}
+
+/** `l = r` with l only on the left side's scans and r only on the right's (or the other way round). */
+function equiKey(
+  expr: BoundExpr,
+  scans: Scan[],
+  leftIds: Set<number>,
+): { left: BoundExpr; right: BoundExpr; type: number } | null {
+  if (expr.kind !== "call" || expr.fn.name !== "=" || expr.args.length !== 2) return null;
+  const [a, b] = expr.args;
+  const sa = scansOf(a, scans);
+  const sb = scansOf(b, scans);
+  if (sa.length === 0 || sb.length === 0) return null;
+  const aLeft = sa.every((s) => leftIds.has(s.id));
+  const aRight = sa.every((s) => !leftIds.has(s.id));
+  const bLeft = sb.every((s) => leftIds.has(s.id));
+  const bRight = sb.every((s) => !leftIds.has(s.id));
+  if (a.type !== b.type) return null;
+  if (aLeft && bRight) return { left: a, right: b, type: a.type };
+  if (aRight && bLeft) return { left: b, right: a, type: a.type };
+  return null;
+}
+
+function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan {
+  const cols = layout.perScan.get(scan.id)!;
+  const columns: PlanColumn[] = cols.map((i) => {
+    const c = scan.table.columns[i];
+    return { name: c.name, oid: c.type.oid, typmod: c.type.typmod };
+  });
+  const targetList = cols.map((i) => resTarget(columnRef(scan.alias, scan.table.columns[i].name)));
+  const relation = {
+    RangeVar: {
+      schemaname: scan.service,
+      relname: scan.table.name,
+      inh: true,
+      relpersistence: "p",
+      alias: { aliasname: scan.alias },
+    },
+  } as unknown as Node;
+  const fragment = (where: Node[]): Node =>
+    ({
+      SelectStmt: {
+        targetList,
+        fromClause: [relation],
+        whereClause: where.length === 0 ? undefined : where.length === 1 ? where[0] : boolAnd(where),
+        limitOption: "LIMIT_OPTION_DEFAULT",
+        op: "SETOP_NONE",
+      },
+    }) as unknown as Node;
+
+  const accepted: Node[] = [];
+  const kept: string[] = [];
+  for (const c of scan.offered) {
+    try {
+      input.catalog.compileFragment(scan.service, fragment([...accepted, c]), input.params, input.paramTypes);
+      accepted.push(c);
+    } catch (err) {
+      if (!(err instanceof PgError) || err.code !== SqlState.featureNotSupported) throw err;
+      kept.push(err.message);
+      scan.keptInMemory.push(c);
+    }
+  }
+  const estimate = Math.max(1, Math.round(Math.max(scan.table.rowEstimate, 1) / 4 ** accepted.length));
+  return {
+    kind: "remote-scan",
+    service: scan.service,
+    fragment: fragment(accepted),
+    columns,
+    estimate,
+    pushed: accepted.map(() => "filter"),
+    kept,
+  };
+}
+
+// ---------------------------------------------------------------- output: grouping, select list, order, limit
+
+interface Target {
+  node: Node;
+  name: string;
+}
+
+const aggregateNames = new Set([
+  "count",
+  "sum",
+  "avg",
+  "min",
+  "max",
+  "string_agg",
+  "array_agg",
+  "json_agg",
+  "jsonb_agg",
+  "bool_and",
+  "bool_or",
+  "every",
+  "stddev",
+  "stddev_samp",
+  "stddev_pop",
+  "variance",
+  "var_samp",
+  "var_pop",
+]);
+
+function isAggregateCall(node: Node): boolean {
+  const f = (node as any).FuncCall;
+  if (!f || f.over) return false;
+  const parts = (f.funcname ?? []).map((n: any) => n.String?.sval);
+  return aggregateNames.has(parts[parts.length - 1]);
+}
+
+function planOutput(
+  stmt: SelectStmt,
+  input0: QueryPlan,
+  targets: Target[],
+  scans: Scan[],
+  layout: Layout,
+  input: PlanInput,
+): QueryPlan {
+  let plan = input0;
+  const full: BindContext = {
+    scalars: input.scalars,
+    paramTypes: input.paramTypes,
+    columns: columnResolver(scans),
+  };
+  const compact = (node: Node, hook?: BindContext["hook"]) =>
+    remapColumns(bindExpr(node, { ...full, hook }), layout.map);
+  const grouped =
+    ((stmt.groupClause ?? []) as Node[]).length > 0 ||
+    targets.some((t) => containsAggregate(t.node)) ||
+    (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause as Node));
+
+  let bindOut: (node: Node) => BoundExpr = (node) => compact(node);
+  if (grouped) {
+    const groupNodes = ((stmt.groupClause ?? []) as Node[]).map((g) => resolveGroupItem(g, targets));
+    const groupKeys = groupNodes.map((g) => compact(g));
+    const aggNodes: Node[] = [];
+    for (const node of [
+      ...targets.map((t) => t.node),
+      ...(stmt.havingClause ? [stmt.havingClause as Node] : []),
+      ...((stmt.sortClause ?? []) as any[]).map((x) => x.SortBy.node as Node),
+    ]) {
+      collectAggregates(node, aggNodes);
+    }
+    const aggregates = aggNodes.map((n) => bindAggregate(n, (a) => compact(a), input));
+    const keyJson = groupNodes.map(stripLocations);
+    const aggJson = aggNodes.map(stripLocations);
+    const columns: PlanColumn[] = [
+      ...groupKeys.map((k, i) => ({ name: `key${i}`, oid: k.type, typmod: k.typmod })),
+      ...aggregates.map((a) => ({ name: a.fn.name, oid: a.type, typmod: -1 })),
+    ];
+    plan = {
+      kind: "aggregate",
+      input: plan,
+      groupKeys,
+      aggregates,
+      columns,
+      estimate: groupKeys.length === 0 ? 1 : Math.max(1, Math.round(plan.estimate / 10)),
+    };
+    const hook = (node: Node): BoundExpr | undefined => {
+      const json = stripLocations(node);
+      const k = keyJson.indexOf(json);
+      if (k >= 0) return { kind: "column", index: k, type: groupKeys[k].type, typmod: groupKeys[k].typmod };
+      const a = aggJson.indexOf(json);
+      if (a >= 0)
+        return { kind: "column", index: groupKeys.length + a, type: aggregates[a].type, typmod: -1 };
+      if ((node as any).ColumnRef) {
+        const bound = compact(node);
+        const same = groupKeys.findIndex(
+          (g) => g.kind === "column" && bound.kind === "column" && g.index === bound.index,
+        );
+        if (same >= 0)
+          return { kind: "column", index: same, type: groupKeys[same].type, typmod: groupKeys[same].typmod };
+        throw new PgError(
+          SqlState.groupingError,
+          `column "${columnRefName(node)}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        );
+      }
+      return undefined;
+    };
+    bindOut = (node) =>
+      bindExpr(node, {
+        scalars: input.scalars,
+        paramTypes: input.paramTypes,
+        columns: () => {
+          throw new PgError(
+            SqlState.groupingError,
+            "a column must appear in the GROUP BY clause or be used in an aggregate function",
+          );
+        },
+        hook,
+      });
+    if (stmt.havingClause) {
+      const predicate = castTo(bindOut(stmt.havingClause as Node), boolOid, -1, "implicit", full);
+      plan = { kind: "filter", input: plan, predicate, columns: plan.columns, estimate: plan.estimate };
+    }
+  }
+
+  // select list, plus hidden sort expressions that are not output columns
+  const exprs = targets.map((t) => bindOut(t.node));
+  const sortKeys: { index: number; descending: boolean; nullsFirst: boolean }[] = [];
+  for (const item of (stmt.sortClause ?? []) as any[]) {
+    const sortBy = item.SortBy;
+    const node = sortBy.node as Node;
+    let index = outputIndex(node, targets);
+    if (index < 0) {
+      if (stmt.distinctClause) {
+        throw new PgError(
+          SqlState.invalidColumnReference,
+          "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+        );
+      }
+      exprs.push(bindOut(node));
+      index = exprs.length - 1;
+    }
+    const descending = sortBy.sortby_dir === "SORTBY_DESC";
+    const nulls = sortBy.sortby_nulls;
+    const nullsFirst =
+      nulls === "SORTBY_NULLS_FIRST" ? true : nulls === "SORTBY_NULLS_LAST" ? false : descending;
+    sortKeys.push({ index, descending, nullsFirst });
+  }
+  const columns = exprs.map((e, i) => ({
+    name: targets[i]?.name ?? `?sort${i}`,
+    oid: e.type,
+    typmod: e.typmod,
+  }));
+  plan = { kind: "project", input: plan, exprs, columns, estimate: plan.estimate };
+
+  if (stmt.distinctClause) {
+    if ((stmt.distinctClause as Node[]).some((d) => Object.keys(d).length > 0)) {
+      throw new PgError(SqlState.featureNotSupported, "DISTINCT ON across services is not supported yet");
+    }
+    plan = { kind: "distinct", input: plan, columns: plan.columns, estimate: plan.estimate };
+  }
+
+  const limit = stmt.limitCount ? bindOut(stmt.limitCount as Node) : null;
+  const offset = stmt.limitOffset ? bindOut(stmt.limitOffset as Node) : null;
+  if (sortKeys.length > 0) {
+    plan = {
+      kind: "sort",
+      input: plan,
+      keys: sortKeys.map((k) => ({
+        expr: { kind: "column", index: k.index, type: exprs[k.index].type, typmod: exprs[k.index].typmod },
+        descending: k.descending,
+        nullsFirst: k.nullsFirst,
+      })),
+      limit: null,
+      columns: plan.columns,
+      estimate: plan.estimate,
+    };
+  }
+  if (limit || offset) {
+    plan = {
+      kind: "limit",
+      input: plan,
+      limit: limit ? castTo(limit, Oid.int8, -1, "implicit", full) : null,
+      offset: offset ? castTo(offset, Oid.int8, -1, "implicit", full) : null,
+      columns: plan.columns,
+      estimate: plan.estimate,
+    };
+  }
+  if (exprs.length > targets.length) {
+    const visible = targets.map(
+      (_, i): BoundExpr => ({ kind: "column", index: i, type: exprs[i].type, typmod: exprs[i].typmod }),
+    );
+    plan = {
+      kind: "project",
+      input: plan,
+      exprs: visible,
+      columns: plan.columns.slice(0, targets.length),
+      estimate: plan.estimate,
+    };
+  }
+  return plan;
+}
+
+function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInput): BoundAggregate {
+  const f = (node as any).FuncCall;
+  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
+  const name = parts[parts.length - 1];
+  if (f.agg_order)
+    throw new PgError(
+      SqlState.featureNotSupported,
+      "ORDER BY inside an aggregate across services is not supported yet",
+    );
+  const args = ((f.args ?? []) as Node[]).map(bind);
+  const star = Boolean(f.agg_star);
+  const fn = input.scalars.resolveAggregate(
+    name,
+    args.map((a) => a.type),
+    star,
+  );
+  const filter = f.agg_filter ? bind(f.agg_filter as Node) : null;
+  return {
+    fn,
+    args,
+    argTypes: args.map((a) => a.type),
+    distinct: Boolean(f.agg_distinct),
+    filter,
+    type: fn.resolvedReturns,
+  };
+}
+
+function containsAggregate(node: Node): boolean {
+  const found: Node[] = [];
+  collectAggregates(node, found);
+  return found.length > 0;
+}
+
+/** Aggregate calls in an expression, outermost only (PostgreSQL forbids nesting them). */
+function collectAggregates(node: unknown, into: Node[]): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const n of node) collectAggregates(n, into);
+    return;
+  }
+  if (isAggregateCall(node as Node)) {
+    const json = stripLocations(node as Node);
+    if (!into.some((n) => stripLocations(n) === json)) into.push(node as Node);
+    return;
+  }
+  if ((node as any).SubLink) return;
+  for (const v of Object.values(node)) collectAggregates(v, into);
+}
+
+function columnRefsIn(node: unknown, into: Node[] = []): Node[] {
+  if (node === null || typeof node !== "object") return into;
+  if (Array.isArray(node)) {
+    for (const n of node) columnRefsIn(n, into);
+    return into;
+  }
+  const ref = (node as any).ColumnRef;
+  if (ref) {
+    const last = ref.fields?.[ref.fields.length - 1];
+    if (!last?.A_Star) into.push(node as Node);
+    return into;
+  }
+  for (const v of Object.values(node)) columnRefsIn(v, into);
+  return into;
+}
+
+function columnRefName(node: Node): string {
+  return ((node as any).ColumnRef.fields ?? []).map((f: any) => f.String?.sval ?? "*").join(".");
+}
+
+/** GROUP BY 1 / GROUP BY alias refer to select-list entries. */
+function resolveGroupItem(node: Node, targets: Target[]): Node {
+  const i = outputIndex(node, targets, true);
+  return i >= 0 ? targets[i].node : node;
+}
+
+/** ORDER BY n, or ORDER BY output_name, as PostgreSQL resolves them; -1 when it is an expression. */
+function outputIndex(node: Node, targets: Target[], groupBy = false): number {
+  const c = (node as any).A_Const;
+  if (c?.ival !== undefined) {
+    const n = Number(c.ival.ival ?? 0);
+    if (n < 1 || n > targets.length) {
+      throw new PgError(
+        SqlState.invalidColumnReference,
+        `${groupBy ? "GROUP" : "ORDER"} BY position ${n} is not in select list`,
+      );
+    }
+    return n - 1;
+  }
+  const ref = (node as any).ColumnRef;
+  if (ref && ref.fields?.length === 1 && ref.fields[0].String) {
+    const name = ref.fields[0].String.sval;
+    const named = targets.findIndex((t) => t.name === name && !isSameColumnRef(t.node, name));
+    if (named >= 0) return named;
+  }
+  const json = stripLocations(node);
+  return groupBy ? -1 : targets.findIndex((t) => stripLocations(t.node) === json);
+}
+
+function isSameColumnRef(node: Node, name: string): boolean {
+  const ref = (node as any).ColumnRef;
+  return Boolean(ref && ref.fields?.length === 1 && ref.fields[0].String?.sval === name);
+}
+
+function isOrdinalOrAlias(node: Node, targets: Target[]): boolean {
+  return outputIndex(node, targets) >= 0;
+}
+void isOrdinalOrAlias;
+
+/** The select list with `*` and `alias.*` expanded into column references. */
+function expandTargets(stmt: SelectStmt, scans: Scan[]): Target[] {
+  const out: Target[] = [];
+  for (const item of (stmt.targetList ?? []) as any[]) {
+    const rt = item.ResTarget;
+    const ref = rt.val?.ColumnRef;
+    const last = ref?.fields?.[ref.fields.length - 1];
+    if (last?.A_Star) {
+      const qualifier = ref.fields.length >= 2 ? ref.fields[ref.fields.length - 2].String?.sval : null;
+      for (const s of scans) {
+        if (qualifier && s.alias !== qualifier) continue;
+        for (const c of s.table.columns) out.push({ node: columnRef(s.alias, c.name), name: c.name });
+      }
+      continue;
+    }
+    out.push({ node: rt.val as Node, name: rt.name ?? defaultName(rt.val as Node) });
+  }
+  return out;
+}
+
+function defaultName(node: Node): string {
+  const ref = (node as any).ColumnRef;
+  if (ref) {
+    const last = ref.fields[ref.fields.length - 1];
+    return last.String?.sval ?? "?column?";
+  }
+  const f = (node as any).FuncCall;
+  if (f) return String(f.funcname[f.funcname.length - 1].String?.sval ?? "?column?");
+  return "?column?";
+}
+
+// ---------------------------------------------------------------- AST helpers
+
+function conjuncts(node: Node | undefined): Node[] {
+  if (!node) return [];
+  const b = (node as any).BoolExpr;
+  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => conjuncts(a));
+  return [node];
+}
+
+function and(exprs: BoundExpr[]): BoundExpr {
+  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
+}
+
+function boolAnd(nodes: Node[]): Node {
+  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
+}
+
+function columnRef(alias: string, column: string): Node {
+  return {
+    ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] },
+  } as unknown as Node;
+}
+
+function resTarget(val: Node): Node {
+  return { ResTarget: { val } } as unknown as Node;
+}
+
+function stripLocations(node: unknown): string {
+  return JSON.stringify(node, (key, value) =>
+    key === "location" ? undefined : typeof value === "bigint" ? String(value) : value,
+  );
+}
+
+function refuseUnsupported(stmt: SelectStmt): void {
+  const checks: [unknown, string][] = [
+    [stmt.withClause, "WITH"],
+    [stmt.windowClause, "WINDOW"],
+    [stmt.lockingClause, "FOR UPDATE/SHARE"],
+    [stmt.valuesLists, "VALUES"],
+    [stmt.intoClause, "SELECT INTO"],
+  ];
+  for (const [present, what] of checks) {
+    if (present && (!Array.isArray(present) || present.length > 0)) {
+      throw new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
+    }
+  }
+  if (((stmt.distinctClause ?? []) as Node[]).some((d) => Object.keys(d).length > 0)) {
+    throw new PgError(SqlState.featureNotSupported, "DISTINCT ON across services is not supported yet");
+  }
+  if (stmt.op && stmt.op !== "SETOP_NONE") {
+    throw new PgError(
+      SqlState.featureNotSupported,
+      "UNION/INTERSECT/EXCEPT across services is not supported yet",
+    );
+  }
+  const json = JSON.stringify(stmt, (_k, v) => (typeof v === "bigint" ? String(v) : v));
+  if (json.includes('"SubLink"'))
+    throw new PgError(SqlState.featureNotSupported, "subqueries across services are not supported yet");
+  if (json.includes('"over"'))
+    throw new PgError(SqlState.featureNotSupported, "window functions across services are not supported yet");
+}
+
+export { mapColumns };

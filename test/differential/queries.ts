@@ -1,0 +1,449 @@
+/**
+ * The differential corpus: every query runs on Weft and on the oracle and must return the same thing.
+ * Rules for adding one: a top-level ORDER BY must make the order total (tie-break on keys), or rows
+ * that tie must be identical; without a top-level ORDER BY rows are compared as multisets; keep
+ * results small at scale 0.01 (LIMIT large scans); ids are stable (not-yet-supported.ts names them).
+ * Ids start with the service(s) touched: hr-, crm-, ops- (one service) or x- (several).
+ */
+import type { DifferentialQuery } from "./harness.ts";
+
+export const corpus: readonly DifferentialQuery[] = [
+  // ------------------------------------------------------------------ hr (MariaDB), single service
+  {
+    id: "hr-scan-employees",
+    covers:
+      "every MariaDB column type round-trips (int, date, varchar, char, tinyint(1), datetime(6), double)",
+    sql: "select * from hr.employees order by emp_no",
+  },
+  {
+    id: "hr-scan-departments",
+    covers: "decimal, char(4), datetime(6), names with quotes/backslashes/emoji",
+    sql: "select * from hr.departments order by dept_no",
+  },
+  {
+    id: "hr-scan-todo",
+    covers: "text with newlines/tabs/quotes, smallint, NULL dates",
+    sql: "select * from hr.todo order by id",
+  },
+  {
+    id: "hr-text-eq-trailing-space",
+    covers: "= on varchar: 'Anna' does not match 'Anna ' (no PAD SPACE)",
+    sql: "select emp_no, first_name from hr.employees where first_name = 'Anna' order by emp_no",
+  },
+  {
+    id: "hr-text-case-sensitive",
+    covers: "= is case-sensitive ('smith' vs 'Smith')",
+    sql: "select emp_no, last_name from hr.employees where last_name = 'smith' order by emp_no",
+  },
+  {
+    id: "hr-like-escape",
+    covers: "LIKE with a quote and an escaped backslash",
+    sql: "select emp_no, last_name from hr.employees where last_name like 'O''%' or last_name like '%\\\\%' order by emp_no",
+  },
+  {
+    id: "hr-ilike",
+    covers: "ILIKE case-insensitive match",
+    sql: "select emp_no, first_name from hr.employees where first_name ilike 'bob' order by emp_no",
+  },
+  {
+    id: "hr-regex",
+    covers: "POSIX regex ~ and !~*",
+    sql: "select emp_no, last_name from hr.employees where last_name ~ '^[A-Z][a-z]+$' and first_name !~* '^b' order by emp_no limit 200",
+  },
+  {
+    id: "hr-group-having",
+    covers: "GROUP BY with NULL group, HAVING, min/max of dates, ORDER BY NULLS FIRST",
+    sql: "select dept_no, count(*) as n, min(hire_date), max(birth_date), max(last_login) from hr.employees group by dept_no having count(*) > 10 order by dept_no nulls first",
+  },
+  {
+    id: "hr-agg-filter",
+    covers: "aggregate FILTER, count(col) vs count(*), count(DISTINCT)",
+    sql: "select count(*) filter (where is_active) as active, count(*) filter (where gender is null) as no_gender, count(email), count(distinct dept_no), count(*) from hr.employees",
+  },
+  {
+    id: "hr-distinct",
+    covers: "DISTINCT over NULLs and booleans (multiset)",
+    sql: "select distinct gender, is_active from hr.employees",
+  },
+  {
+    id: "hr-distinct-on",
+    covers: "DISTINCT ON with ORDER BY",
+    sql: "select distinct on (dept_no) dept_no, emp_no, hire_date from hr.employees order by dept_no, hire_date desc, emp_no",
+  },
+  {
+    id: "hr-order-nulls-limit-offset",
+    covers: "ORDER BY DESC NULLS LAST, LIMIT/OFFSET",
+    sql: "select emp_no, last_login from hr.employees order by last_login desc nulls last, emp_no limit 50 offset 10",
+  },
+  {
+    id: "hr-window-rank",
+    covers: "row_number/rank/count over partitions",
+    sql: "select emp_no, dept_no, hire_date, row_number() over (partition by dept_no order by hire_date, emp_no) as rn, rank() over (partition by dept_no order by hire_date) as rk, count(*) over (partition by dept_no) as n from hr.employees order by emp_no limit 200",
+  },
+  {
+    id: "hr-window-frame",
+    covers: "window frame ROWS BETWEEN, sum over integers",
+    sql: "select emp_no, sum(emp_no) over (order by emp_no rows between 2 preceding and current row) as s, lead(first_name) over (order by emp_no) from hr.employees order by emp_no limit 100",
+  },
+  {
+    id: "hr-case-coalesce",
+    covers: "CASE, COALESCE, NULLIF, GREATEST, LEAST",
+    sql: "select emp_no, case when score >= 50 then 'high' when score < 50 then 'low' else 'none' end as band, coalesce(email, '<none>'), nullif(gender, 'M'), greatest(hire_date, date '2000-01-01'), least(emp_no, 10100) from hr.employees order by emp_no limit 100",
+  },
+  {
+    id: "hr-date-functions",
+    covers: "date_trunc, extract, to_char, date + int, date - date",
+    sql: "select emp_no, date_trunc('month', last_login), extract(year from hire_date), extract(dow from birth_date), to_char(hire_date, 'YYYY-MM-DD Dy'), hire_date + 30, hire_date - birth_date from hr.employees order by emp_no limit 100",
+  },
+  {
+    id: "hr-age-interval",
+    covers: "age(), timestamp ± interval",
+    sql: "select emp_no, age(date '2025-01-01', birth_date), last_login + interval '1 day 2 hours', last_login - interval '90 minutes' from hr.employees order by emp_no limit 50",
+  },
+  {
+    id: "hr-casts",
+    covers: "casts to text/numeric/timestamp/int/bigint, bigint overflow-free arithmetic",
+    sql: "select emp_no::text, score::numeric(10,1), hire_date::timestamp, is_active::int, '42'::int + emp_no, cast(emp_no as bigint) * 3000000000 from hr.employees order by emp_no limit 50",
+  },
+  {
+    id: "hr-integer-division",
+    covers: "integer division truncates toward zero, modulo, numeric division",
+    sql: "select emp_no, emp_no / 7, emp_no % 7, -emp_no / 7, (-emp_no) % 7, emp_no / 7.0 from hr.employees order by emp_no limit 30",
+  },
+  {
+    id: "hr-division-by-zero",
+    covers: "integer division by zero is 22012 on both sides",
+    sql: "select emp_no / (emp_no - emp_no) from hr.employees",
+  },
+  {
+    id: "hr-numeric-precision",
+    covers: "numeric(12,2) arithmetic, division scale, round, sum over ()",
+    sql: "select dept_no, budget, budget * 1.1, budget / 3, round(budget / 7, 4), sum(budget) over () from hr.departments order by dept_no",
+  },
+  {
+    id: "hr-string-functions",
+    covers: "length, upper/lower on non-ASCII, ||, trim, substring, replace, position",
+    sql: "select emp_no, length(first_name), upper(first_name), lower(last_name), first_name || ' ' || last_name, trim(first_name), substring(last_name from 2 for 3), replace(last_name, '''', '’'), position('a' in last_name) from hr.employees order by emp_no limit 100",
+  },
+  {
+    id: "hr-in-list-null",
+    covers: "IN / NOT IN with a NULL in the list (3-valued logic)",
+    sql: "select (select count(*) from hr.employees where dept_no in ('d001', 'd002', null)) as in_n, (select count(*) from hr.employees where dept_no not in ('d001', null)) as not_in_n",
+  },
+  {
+    id: "hr-in-subquery",
+    covers: "IN (subquery)",
+    sql: "select emp_no from hr.employees where dept_no in (select dept_no from hr.departments where budget > 5000000) order by emp_no",
+  },
+  {
+    id: "hr-not-exists",
+    covers: "correlated NOT EXISTS (departments without employees)",
+    sql: "select d.dept_no from hr.departments d where not exists (select 1 from hr.employees e where e.dept_no = d.dept_no) order by d.dept_no",
+  },
+  {
+    id: "hr-scalar-subquery",
+    covers: "correlated scalar subquery in the select list",
+    sql: "select d.dept_no, (select count(*) from hr.employees e where e.dept_no = d.dept_no) as n from hr.departments d order by d.dept_no",
+  },
+  {
+    id: "hr-cte",
+    covers: "non-recursive CTE",
+    sql: "with active as (select * from hr.employees where is_active) select dept_no, count(*) from active group by dept_no order by dept_no nulls last",
+  },
+  {
+    id: "hr-self-left-join",
+    covers: "LEFT self join with orphan and NULL manager_no",
+    sql: "select e.emp_no, m.emp_no as mgr, m.last_name from hr.employees e left join hr.employees m on m.emp_no = e.manager_no order by e.emp_no limit 200",
+  },
+  {
+    id: "hr-orphan-char-key",
+    covers: "char(4) join key with orphans and a case variant ('D001')",
+    sql: "select e.dept_no, count(*) from hr.employees e left join hr.departments d on d.dept_no = e.dept_no where d.dept_no is null group by e.dept_no order by e.dept_no nulls first",
+  },
+  {
+    id: "hr-union",
+    covers: "UNION (multiset after dedup)",
+    sql: "select dept_no from hr.employees union select dept_no from hr.departments",
+  },
+  {
+    id: "hr-values-join",
+    covers: "VALUES list LEFT JOIN a table",
+    sql: "select v.code, d.dept_name from (values ('d001'), ('d021'), ('zzzz')) v(code) left join hr.departments d on d.dept_no = v.code order by v.code",
+  },
+  {
+    id: "hr-json-build",
+    covers: "json_build_object / row_to_json as BI tools emit",
+    sql: "select emp_no, json_build_object('first', first_name, 'active', is_active, 'hired', hire_date) from hr.employees order by emp_no limit 30",
+  },
+
+  // ------------------------------------------------------------------ crm (PostgreSQL), single service
+  {
+    id: "crm-scan-contact",
+    covers: "timestamptz(6), character(2), jsonb round-trip",
+    sql: "select * from crm.contact order by contact_id",
+  },
+  {
+    id: "crm-scan-salaries",
+    covers: "numeric(10,2), dates incl. 9999-01-01",
+    sql: "select * from crm.salaries order by emp_no, from_date limit 2000",
+  },
+  {
+    id: "crm-jsonb-operators",
+    covers: "->, ->>, ?, jsonb_array_length, cast of json text to numeric",
+    sql: "select contact_id, attrs->>'tier', attrs->'tags', jsonb_array_length(attrs->'tags'), attrs ? 'score', (attrs->>'score')::numeric from crm.contact where attrs is not null order by contact_id limit 100",
+  },
+  {
+    id: "crm-json-agg",
+    covers: "json_agg with ORDER BY, grouped on a NULLable char(2)",
+    sql: "select country, count(*), json_agg(city order by contact_id) from crm.contact where contact_id < 60 group by country order by country nulls first",
+  },
+  {
+    id: "crm-numeric-agg",
+    covers: "sum/avg/max-min over numeric(10,2) (exact), HAVING",
+    sql: "select emp_no, sum(salary), avg(salary), max(salary) - min(salary), count(*) from crm.salaries group by emp_no having sum(salary) > 1000000 order by emp_no limit 100",
+  },
+  {
+    id: "crm-window-lag",
+    covers: "named WINDOW, lag, first_value",
+    sql: "select emp_no, from_date, salary, salary - lag(salary) over w, first_value(salary) over w from crm.salaries window w as (partition by emp_no order by from_date) order by emp_no, from_date limit 300",
+  },
+  {
+    id: "crm-timestamptz",
+    covers: "timestamptz date_trunc, epoch, AT TIME ZONE, to_char with microseconds",
+    sql: "select contact_id, created_at, date_trunc('day', created_at), extract(epoch from created_at), created_at at time zone 'Europe/Warsaw', to_char(created_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') from crm.contact order by contact_id limit 100",
+  },
+  {
+    id: "crm-intersect-except-all",
+    covers: "INTERSECT and EXCEPT ALL (multisets)",
+    sql: "(select emp_no from crm.salaries intersect select emp_no from crm.employee_status) except all select emp_no from crm.employee_status where status = 'terminated'",
+  },
+  {
+    id: "crm-percentile",
+    covers: "ordered-set aggregate percentile_cont",
+    sql: "select percentile_cont(0.5) within group (order by salary), percentile_disc(0.9) within group (order by salary) from crm.salaries",
+  },
+
+  // ------------------------------------------------------------------ ops (MariaDB), single service
+  {
+    id: "ops-scan-assignment",
+    covers: "decimal(6,2), varchar NULLs, datetime(6)",
+    sql: "select * from ops.assignment order by emp_no, project_id",
+  },
+  {
+    id: "ops-agg-string-agg",
+    covers: "skewed GROUP BY, sum(decimal), string_agg ORDER BY, top-N",
+    sql: "select project_id, count(*), sum(hours), count(role), string_agg(role, ',' order by emp_no) from ops.assignment group by project_id order by count(*) desc, project_id limit 20",
+  },
+
+  // ------------------------------------------------------------------ cross-service
+  {
+    id: "x-inner-join-int",
+    covers: "INNER JOIN hr.employees × crm.salaries on an integer key",
+    sql: "select e.emp_no, e.last_name, s.salary, s.from_date from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where e.dept_no = 'd005' order by e.emp_no, s.from_date",
+  },
+  {
+    id: "x-left-join",
+    covers: "LEFT JOIN with unmatched rows (employees without status)",
+    sql: "select e.emp_no, st.status from hr.employees e left join crm.employee_status st on st.emp_no = e.emp_no order by e.emp_no",
+  },
+  {
+    id: "x-right-join",
+    covers: "RIGHT JOIN keeping orphan statuses",
+    sql: "select e.emp_no, st.emp_no as st_emp, st.status from hr.employees e right join crm.employee_status st on st.emp_no = e.emp_no order by st.emp_no",
+  },
+  {
+    id: "x-full-join",
+    covers: "FULL JOIN with orphans on both sides",
+    sql: "select e.emp_no, c.contact_id from hr.employees e full join crm.contact c on c.emp_no = e.emp_no order by e.emp_no nulls first, c.contact_id nulls first",
+  },
+  {
+    id: "x-cross-join",
+    covers: "CROSS JOIN of two services",
+    sql: "select d.dept_no, p.project_id from hr.departments d cross join crm.project p where p.project_id <= 3 order by 1, 2",
+  },
+  {
+    id: "x-lateral",
+    covers: "CROSS JOIN LATERAL with a per-row top-N across services",
+    sql: "select d.dept_no, top.emp_no, top.salary, top.from_date from hr.departments d cross join lateral (select e.emp_no, s.salary, s.from_date from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where e.dept_no = d.dept_no order by s.salary desc, e.emp_no, s.from_date limit 2) top order by d.dept_no, top.salary desc, top.emp_no, top.from_date",
+  },
+  {
+    id: "x-string-key-join",
+    covers: "string join key todo.assigned_to = contact.display_name (duplicates, case, trailing spaces)",
+    sql: "select t.id, t.assigned_to, c.contact_id from hr.todo t join crm.contact c on c.display_name = t.assigned_to order by t.id, c.contact_id",
+  },
+  {
+    id: "x-string-key-anti",
+    covers: "LEFT JOIN … IS NULL anti join on a string key",
+    sql: "select t.id, t.assigned_to from hr.todo t left join crm.contact c on c.display_name = t.assigned_to where c.contact_id is null and t.assigned_to is not null order by t.id",
+  },
+  {
+    id: "x-string-key-rtrim",
+    covers: "join on an expression of the key (rtrim of trailing spaces)",
+    sql: "select t.id, c.contact_id from hr.todo t join crm.contact c on c.display_name = rtrim(t.assigned_to) where t.assigned_to like '% ' order by t.id, c.contact_id",
+  },
+  {
+    id: "x-string-key-full",
+    covers: "FULL JOIN of derived tables on a string key (multiset)",
+    sql: "select t.assigned_to, c.display_name from (select distinct assigned_to from hr.todo where id <= 200) t full join (select display_name from crm.contact where contact_id <= 200) c on c.display_name = t.assigned_to",
+  },
+  {
+    id: "x-many-to-many",
+    covers: "many-to-many hr.employees → ops.assignment → crm.project",
+    sql: "select e.emp_no, p.project_id, p.name, a.role from hr.employees e join ops.assignment a on a.emp_no = e.emp_no join crm.project p on p.project_id = a.project_id where e.dept_no = 'd003' order by e.emp_no, p.project_id",
+  },
+  {
+    id: "x-many-to-many-agg",
+    covers: "LEFT JOIN chain over three services with count(DISTINCT), sum, FILTER",
+    sql: "select p.project_id, p.name, count(distinct a.emp_no), sum(a.hours), count(*) filter (where e.is_active) from crm.project p left join ops.assignment a on a.project_id = p.project_id left join hr.employees e on e.emp_no = a.emp_no group by p.project_id, p.name order by p.project_id",
+  },
+  {
+    id: "x-group-having",
+    covers: "3-way join, GROUP BY, HAVING, exact numeric avg",
+    sql: "select d.dept_name, count(*), sum(s.salary), avg(s.salary), max(s.salary) from hr.departments d join hr.employees e on e.dept_no = d.dept_no join crm.salaries s on s.emp_no = e.emp_no where s.to_date = '9999-01-01' group by d.dept_name having count(*) > 5 order by d.dept_name",
+  },
+  {
+    id: "x-distinct",
+    covers: "DISTINCT over a cross-service join (multiset)",
+    sql: "select distinct st.status, e.is_active from hr.employees e join crm.employee_status st using (emp_no)",
+  },
+  {
+    id: "x-distinct-on",
+    covers: "DISTINCT ON over a cross-service join",
+    sql: "select distinct on (e.dept_no) e.dept_no, e.emp_no, s.salary from hr.employees e join crm.salaries s on s.emp_no = e.emp_no order by e.dept_no nulls first, s.salary desc, e.emp_no, s.from_date",
+  },
+  {
+    id: "x-window",
+    covers: "rank/dense_rank over a cross-service join",
+    sql: "select e.emp_no, e.dept_no, s.salary, rank() over (partition by e.dept_no order by s.salary desc), dense_rank() over (order by s.salary desc) from hr.employees e join crm.salaries s on s.emp_no = e.emp_no and s.to_date is null order by e.emp_no",
+  },
+  {
+    id: "x-union",
+    covers: "UNION across services (multiset)",
+    sql: "select emp_no from hr.employees where dept_no = 'd001' union select emp_no from crm.employee_status where status = 'Active'",
+  },
+  {
+    id: "x-union-all-ordered",
+    covers: "UNION ALL across services with ORDER BY + LIMIT (ties are identical rows)",
+    sql: "select 'hr' as src, emp_no from hr.todo where emp_no is not null union all select 'ops', emp_no from ops.assignment order by src, emp_no limit 500",
+  },
+  {
+    id: "x-intersect",
+    covers: "INTERSECT across services",
+    sql: "select emp_no from hr.employees intersect select emp_no from crm.salaries",
+  },
+  {
+    id: "x-except",
+    covers: "EXCEPT across services (orphan salaries)",
+    sql: "select emp_no from crm.salaries except select emp_no from hr.employees",
+  },
+  {
+    id: "x-except-all",
+    covers: "EXCEPT ALL across services",
+    sql: "select emp_no from ops.assignment except all select emp_no from hr.todo",
+  },
+  {
+    id: "x-intersect-all",
+    covers: "INTERSECT ALL across services",
+    sql: "select emp_no from ops.assignment intersect all select emp_no from crm.salaries",
+  },
+  {
+    id: "x-in-subquery",
+    covers: "IN (subquery on another service)",
+    sql: "select e.emp_no from hr.employees e where e.emp_no in (select emp_no from ops.assignment where project_id = 1) order by e.emp_no",
+  },
+  {
+    id: "x-not-in-with-null",
+    covers: "NOT IN (subquery containing NULL) returns nothing",
+    sql: "select count(*) from crm.project p where p.lead_emp_no not in (select manager_no from hr.employees)",
+  },
+  {
+    id: "x-not-in-no-null",
+    covers: "NOT IN (subquery without NULL), NULL outer values excluded",
+    sql: "select p.project_id, p.lead_emp_no from crm.project p where p.lead_emp_no not in (select emp_no from hr.employees) order by 1",
+  },
+  {
+    id: "x-exists",
+    covers: "correlated EXISTS on a string key",
+    sql: "select c.contact_id from crm.contact c where exists (select 1 from hr.todo t where t.assigned_to = c.display_name and t.done) order by c.contact_id",
+  },
+  {
+    id: "x-not-exists",
+    covers: "correlated NOT EXISTS (employees without salaries)",
+    sql: "select e.emp_no from hr.employees e where not exists (select 1 from crm.salaries s where s.emp_no = e.emp_no) order by e.emp_no",
+  },
+  {
+    id: "x-in-and-not-in",
+    covers: "IN and NOT IN on two other services",
+    sql: "select e.emp_no from hr.employees e where e.emp_no in (select a.emp_no from ops.assignment a where a.role is null) and e.emp_no not in (select st.emp_no from crm.employee_status st) order by 1",
+  },
+  {
+    id: "x-scalar-subquery",
+    covers: "correlated scalar subquery on another service",
+    sql: "select e.emp_no, (select max(s.salary) from crm.salaries s where s.emp_no = e.emp_no) as top_salary from hr.employees e where e.emp_no < 10100 order by e.emp_no",
+  },
+  {
+    id: "x-subquery-from",
+    covers: "aggregate in a FROM subquery, filtered outside",
+    sql: "select t.dept_no, t.total from (select e.dept_no, sum(s.salary) as total from hr.employees e join crm.salaries s on s.emp_no = e.emp_no group by e.dept_no) t where t.total > 0 order by t.dept_no nulls first",
+  },
+  {
+    id: "x-cte",
+    covers: "CTE with top-N on ops joined to crm",
+    sql: "with top_projects as (select project_id, count(*) as n from ops.assignment group by project_id order by n desc, project_id limit 5) select tp.project_id, tp.n, p.name, p.budget from top_projects tp join crm.project p using (project_id) order by tp.n desc, tp.project_id",
+  },
+  {
+    id: "x-values",
+    covers: "VALUES LEFT JOIN two services with USING",
+    sql: "select v.emp_no, e.last_name, st.status from (values (10001), (10002), (999999)) v(emp_no) left join hr.employees e using (emp_no) left join crm.employee_status st using (emp_no) order by v.emp_no",
+  },
+  {
+    id: "x-case-coalesce",
+    covers: "CASE/COALESCE/GREATEST/LEAST over columns of two services with NULLs",
+    sql: "select e.emp_no, case when st.status is null then 'unknown' when lower(st.status) = 'active' then 'A' else upper(st.status) end, coalesce(c.city, e.email, 'n/a'), greatest(e.hire_date, st.since), least(e.hire_date, st.since) from hr.employees e left join crm.employee_status st on st.emp_no = e.emp_no left join crm.contact c on c.emp_no = e.emp_no order by e.emp_no limit 300",
+  },
+  {
+    id: "x-like-ilike-regex",
+    covers: "ILIKE, ~*, LIKE with backslash across services",
+    sql: "select t.id, c.contact_id, c.city from hr.todo t join crm.contact c on c.display_name = t.assigned_to where t.title ilike '%bob%' or c.city ~* '^par' or t.notes like '%\\\\%' order by t.id, c.contact_id",
+  },
+  {
+    id: "x-dates",
+    covers: "age, date - date, date_trunc, extract(quarter), to_char(numeric)",
+    sql: "select e.emp_no, age(s.from_date, e.hire_date), s.from_date - e.hire_date, date_trunc('year', e.last_login), extract(quarter from s.from_date), to_char(s.salary, 'FM999999990.00') from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where e.emp_no between 10001 and 10040 order by e.emp_no, s.from_date",
+  },
+  {
+    id: "x-timestamp-compare",
+    covers: "timestamp(6) comparison across services",
+    sql: "select a.emp_no, a.project_id, a.assigned_at, e.last_login from ops.assignment a join hr.employees e using (emp_no) where a.assigned_at > e.last_login order by a.emp_no, a.project_id limit 300",
+  },
+  {
+    id: "x-json-build",
+    covers: "json_build_object mixing hr columns and crm jsonb",
+    sql: "select e.emp_no, json_build_object('name', e.first_name, 'tier', c.attrs->'tier', 'city', c.city) from hr.employees e join crm.contact c on c.emp_no = e.emp_no where e.emp_no < 10050 order by e.emp_no",
+  },
+  {
+    id: "x-json-agg",
+    covers: "json_agg(json_build_object(…) ORDER BY) over crm × ops",
+    sql: "select p.project_id, json_agg(json_build_object('emp', a.emp_no, 'role', a.role) order by a.emp_no) from crm.project p join ops.assignment a on a.project_id = p.project_id where p.project_id <= 5 group by p.project_id order by p.project_id",
+  },
+  {
+    id: "x-division-by-zero",
+    covers: "numeric division by zero in a cross-service join is 22012",
+    sql: "select s.salary / (e.emp_no - e.emp_no) from hr.employees e join crm.salaries s on s.emp_no = e.emp_no",
+  },
+  {
+    id: "x-integer-division",
+    covers: "bigint count / int, %, numeric sum / bigint",
+    sql: "select e.emp_no, count(*) / 3, count(*) % 3, sum(s.salary) / count(*) from hr.employees e join crm.salaries s using (emp_no) where e.emp_no < 10030 group by e.emp_no order by e.emp_no",
+  },
+  {
+    id: "x-order-nulls-offset",
+    covers: "ORDER BY NULLS FIRST + LIMIT/OFFSET over a cross-service LEFT JOIN",
+    sql: "select e.emp_no, st.since from hr.employees e left join crm.employee_status st using (emp_no) order by st.since nulls first, e.emp_no limit 40 offset 20",
+  },
+  {
+    id: "x-boolean-group",
+    covers: "GROUP BY booleans of two services over three",
+    sql: "select p.is_public, e.is_active, count(*) from crm.project p join ops.assignment a using (project_id) join hr.employees e using (emp_no) group by p.is_public, e.is_active order by 1, 2",
+  },
+];

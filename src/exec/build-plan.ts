@@ -1,7 +1,12 @@
-import { PgError, SqlState } from "../common/pg-error.ts";
+import { PgError } from "../common/pg-error.ts";
+import { arrayOf } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
+import { withKeyFilter } from "../planner/fragment-key-filter.ts";
 import type { QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
+import { bindJoin } from "./bind-join.ts";
+import { buildDistinctOn, buildSetOperation, buildValues, buildWindow, sortKeysOf } from "./build-output.ts";
 import { compileExpr } from "./compile-expr.ts";
+import { initParams } from "./init-params.ts";
 import { distinct } from "./operators/distinct.ts";
 import type { OperatorEnv } from "./operators/env.ts";
 import { filter } from "./operators/filter.ts";
@@ -11,12 +16,14 @@ import { limit } from "./operators/limit.ts";
 import { nestedLoopJoin } from "./operators/nested-loop-join.ts";
 import { project } from "./operators/project.ts";
 import { sort } from "./operators/sort.ts";
+import { topN } from "./operators/top-n.ts";
 import type { EvalContext, RowSource } from "./row-source.ts";
 import type { AggregateOverload } from "./scalar/index.ts";
 
 /** Opens a remote scan: compiles its fragment for the service and streams the rows. */
 export interface ScanOpener {
-  open(scan: RemoteScanPlan): Promise<RowSource>;
+  /** `extra` parameters are appended after the client's (a bind join's key array) */
+  open(scan: RemoteScanPlan, extra?: { values: Value[]; types: number[] }): Promise<RowSource>;
 }
 
 export interface BuildEnv extends OperatorEnv {
@@ -46,6 +53,7 @@ export function buildPlan(plan: QueryPlan, env: BuildEnv): RowSource {
           residual: plan.residual ? expr(plan.residual) : undefined,
           leftWidth: plan.left.columns.length,
           rightWidth: plan.right.columns.length,
+          nullAware: plan.nullAware,
         },
         env,
       );
@@ -72,6 +80,7 @@ export function buildPlan(plan: QueryPlan, env: BuildEnv): RowSource {
             distinct: a.distinct,
             argOids: a.argTypes,
             filter: a.filter ? expr(a.filter) : undefined,
+            orderBy: a.orderBy ? sortKeysOf(a.orderBy, env.params) : undefined,
           })),
         },
         env,
@@ -92,14 +101,63 @@ export function buildPlan(plan: QueryPlan, env: BuildEnv): RowSource {
       const offset = plan.offset
         ? (constantInt(compileExpr(plan.offset, env.params), env.ctx, "OFFSET") ?? 0)
         : 0;
+      const sorted = plan.input;
+      if (count !== null && sorted.kind === "sort") {
+        // ORDER BY … LIMIT n keeps only n + offset rows in a bounded heap instead of sorting everything
+        const keys = sorted.keys.map((k) => ({
+          eval: expr(k.expr),
+          oid: k.expr.type,
+          descending: k.descending,
+          nullsFirst: k.nullsFirst,
+        }));
+        return topN(buildPlan(sorted.input, env), keys, count, offset, env);
+      }
       return limit(buildPlan(plan.input, env), count, offset);
     }
+    case "bind-join": {
+      const outer = buildPlan(plan.outerSide === "left" ? plan.left : plan.right, env);
+      const keyParam = env.params.length + 1;
+      const keyed: RemoteScanPlan = {
+        ...plan.inner,
+        fragment: withKeyFilter(plan.inner.fragment, plan.innerKeyAlias, plan.innerKeyColumn, keyParam),
+      };
+      return bindJoin(
+        outer,
+        {
+          joinType: plan.joinType,
+          outerSide: plan.outerSide,
+          outerKey: expr(plan.outerKey),
+          keyType: plan.keyType,
+          innerKeyIndex: plan.innerKeyIndex,
+          residual: plan.residual ? expr(plan.residual) : undefined,
+          outerWidth: (plan.outerSide === "left" ? plan.left : plan.right).columns.length,
+          innerWidth: plan.inner.columns.length,
+          batchSize: plan.batchSize,
+          concurrency: plan.concurrency,
+          switchAt: plan.switchAt,
+          openInnerForKeys: (keys) =>
+            env.scans.open(keyed, { values: [keys], types: [arrayOf(plan.keyType)] }),
+          openInnerFull: () => env.scans.open(plan.inner),
+        },
+        env,
+      );
+    }
+    case "init-params":
+      return initParams(plan, env, buildPlan);
     case "distinct":
       return distinct(
         buildPlan(plan.input, env),
         plan.columns.map((c) => c.oid),
         env,
       );
+    case "window":
+      return buildWindow(plan, (p) => buildPlan(p, env), env);
+    case "distinct-on":
+      return buildDistinctOn(plan, (p) => buildPlan(p, env), env);
+    case "set-operation":
+      return buildSetOperation(plan, (p) => buildPlan(p, env), env);
+    case "values":
+      return buildValues(plan, env);
   }
 }
 

@@ -61,6 +61,8 @@ export interface BoundAggregate {
   distinct: boolean;
   filter: BoundExpr | null;
   type: TypeOid;
+  /** ORDER BY inside the call (string_agg(x, ',' ORDER BY y)) */
+  orderBy?: { expr: BoundExpr; descending: boolean; nullsFirst: boolean }[];
 }
 
 export const boolOid = 16;

@@ -2,18 +2,37 @@ import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
-import type { NativeQuery, SourceTable } from "../connectors/spi.ts";
+import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
-import type { PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
+import { rewriteJoinUsing } from "./join-using.ts";
+import { planSetOperationOrValues } from "./plan-setop.ts";
+import {
+  type DerivedSource,
+  derivedScan,
+  outerColumnRefs,
+  planDerivedScan,
+  planSubLinkJoin,
+  prepareSubqueries,
+  scanForSubLink,
+  shareParams,
+  withInitParams,
+} from "./plan-subquery.ts";
+import { collectWindowCalls, inlineNamedWindows, planWindows, sortKey } from "./plan-window.ts";
+import type { BindJoinPlan, PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 import { mapColumns, remapColumns, shift } from "./remap.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
+import { inlineCtes } from "./subquery-cte.ts";
+import { decorrelateScalarSubqueries } from "./subquery-scalar.ts";
+import { containsSubLink } from "./subquery-scope.ts";
 
 /** What the planner asks of the catalog and the connectors (a narrow view, no driver types). */
 export interface PlannerCatalog {
   isService(schema: string): boolean;
   serviceForUnqualified(table: string): string | null;
   table(service: string, table: string): SourceTable | undefined;
+  /** the service's declared capabilities (bind batch sizes, placeholder limits, concurrency) */
+  capabilities(service: string): Capabilities;
   /** compiles a fragment for a service; throws PgError 0A000 for what the service cannot run exactly */
   compileFragment(service: string, fragment: Node, params: Value[], paramTypes: number[]): NativeQuery;
 }
@@ -38,6 +57,8 @@ interface Scan {
   nullable: boolean;
   /** offered conjuncts the service refused: they run in memory right above the scan */
   keptInMemory: Node[];
+  /** a subquery in FROM (or an inlined CTE) instead of a table */
+  derived?: DerivedSource;
 }
 
 type JoinTree =
@@ -52,7 +73,12 @@ type JoinTree =
  */
 export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
   try {
-    return planSelectUnchecked(stmt, input);
+    stmt = rewriteJoinUsing(decorrelateScalarSubqueries(inlineCtes(stmt), input.catalog), input.catalog);
+    input = shareParams(input);
+    return (
+      planSetOperationOrValues(stmt, input, planSelect) ??
+      planSelectUnchecked(inlineNamedWindows(stmt), input)
+    );
   } catch (err) {
     // The mirror has already accepted the statement, so a resolution error here means
     // Weft's own library lacks the function, operator or cast: say so, with 0A000.
@@ -88,6 +114,10 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
     };
   }
   const fullWidth = scans.reduce((n, s) => n + s.table.columns.length, 0);
+  // scalar subqueries become init plans; [NOT] EXISTS / [NOT] IN conjuncts become semi/anti joins
+  const subqueries = prepareSubqueries(stmt, input, planSelect);
+  stmt = subqueries.stmt;
+  const subLinkJoins: Node[] = [];
 
   const bindFull = (node: Node, hook?: BindContext["hook"]): BoundExpr =>
     bindExpr(node, {
@@ -100,9 +130,17 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   // WHERE: split into conjuncts; one-scan conjuncts are offered to that scan's service.
   const residualWhere: Node[] = [];
   for (const conjunct of conjuncts(stmt.whereClause as Node | undefined)) {
+    if (subqueries.joinConjuncts.includes(conjunct)) {
+      const owner = scanForSubLink(conjunct, scans, input);
+      if (owner) owner.offered.push(conjunct);
+      else subLinkJoins.push(conjunct);
+      continue;
+    }
     const bound = bindFull(conjunct);
     const touched = scansOf(bound, scans);
     if (touched.length === 1 && !touched[0].nullable) touched[0].offered.push(conjunct);
+    else if (touched.length > 1 && attachToInnerJoin(tree, new Set(touched.map((t) => t.id)), conjunct))
+      continue;
     else residualWhere.push(conjunct);
   }
   // ON conditions of inner joins, and the nullable side's conditions of outer joins, are offered too.
@@ -113,12 +151,18 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   const exprsUsed: BoundExpr[] = [];
   for (const node of residualWhere) exprsUsed.push(bindFull(node));
   for (const node of joinConditions(tree)) exprsUsed.push(bindFull(node));
-  for (const s of scans) for (const node of s.offered) exprsUsed.push(bindFull(node));
+  for (const s of scans)
+    for (const node of s.offered) if (!containsSubLink(node)) exprsUsed.push(bindFull(node));
+  for (const c of subLinkJoins) for (const ref of outerColumnRefs(c, input)) exprsUsed.push(bindFull(ref));
   const readers: Node[] = [
     ...targets.map((t) => t.node),
-    ...((stmt.groupClause ?? []) as Node[]),
+    // GROUP BY / ORDER BY an output name or position read what that output reads
+    ...((stmt.groupClause ?? []) as Node[]).map((g) => resolveGroupItem(g, targets)),
     ...(stmt.havingClause ? [stmt.havingClause as Node] : []),
-    ...((stmt.sortClause ?? []) as any[]).map((x) => x.SortBy.node as Node),
+    ...((stmt.sortClause ?? []) as any[])
+      .map((x) => x.SortBy.node as Node)
+      .filter((n) => outputIndex(n, targets) < 0),
+    ...((stmt.distinctClause ?? []) as Node[]),
   ];
   for (const node of readers) for (const ref of columnRefsIn(node)) exprsUsed.push(bindFull(ref));
   const needed = new Set<number>();
@@ -137,8 +181,11 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
       estimate: Math.max(1, plan.estimate / 4),
     };
   }
+  for (const c of subLinkJoins) {
+    plan = planSubLinkJoin(plan, c, { input, planSelect, bindOuter: (n) => remap(bindFull(n)) });
+  }
   void fullWidth;
-  return planOutput(stmt, plan, targets, scans, layout, input);
+  return withInitParams(planOutput(stmt, plan, targets, scans, layout, input), subqueries.inits, input);
 }
 
 // ---------------------------------------------------------------- FROM
@@ -177,6 +224,19 @@ function buildFromItem(node: Node, scans: Scan[], input: PlanInput, nullable: bo
     const left = buildFromItem(body.larg, scans, input, nullable || type === "right" || type === "full");
     const right = buildFromItem(body.rarg, scans, input, nullable || type === "left" || type === "full");
     return { kind: "join", type: type === "cross" ? "inner" : type, left, right, on: conjuncts(body.quals) };
+  }
+  if (kind === "RangeSubselect") {
+    const offset = scans.reduce((n, s) => n + s.table.columns.length, 0);
+    const scan: Scan = {
+      id: scans.length,
+      ...derivedScan(body, input, planSelect),
+      offset,
+      offered: [],
+      nullable,
+      keptInMemory: [],
+    };
+    scans.push(scan);
+    return { kind: "scan", scan };
   }
   throw new PgError(
     SqlState.featureNotSupported,
@@ -234,6 +294,22 @@ function offerJoinConditions(tree: JoinTree, scans: Scan[], bind: (n: Node) => B
     else kept.push(c);
   }
   tree.on = kept;
+}
+
+/**
+ * A WHERE conjunct over several tables belongs to the lowest join that sees them
+ * all, when every join from the top down to it is an inner join: there it becomes a
+ * join condition (a hash key when it is an equality) instead of a filter over a
+ * cross product.
+ */
+function attachToInnerJoin(tree: JoinTree, ids: Set<number>, conjunct: Node): boolean {
+  if (tree.kind === "scan" || tree.type !== "inner") return false;
+  const within = (t: JoinTree) => [...ids].every((id) => scanIds(t).has(id));
+  if (!within(tree)) return false;
+  const below = within(tree.left) ? tree.left : within(tree.right) ? tree.right : null;
+  if (below && attachToInnerJoin(below, ids, conjunct)) return true;
+  tree.on.push(conjunct);
+  return true;
 }
 
 function directScan(tree: JoinTree, scan: Scan): boolean {
@@ -321,7 +397,9 @@ function planJoinTree(
   remap: (e: BoundExpr) => BoundExpr,
 ): QueryPlan {
   if (tree.kind === "scan") {
-    const scanPlan = planScan(tree.scan, layout, input);
+    const scanPlan = tree.scan.derived
+      ? planDerivedScan(tree.scan, layout.perScan.get(tree.scan.id)!, input)
+      : planScan(tree.scan, layout, input);
     if (tree.scan.keptInMemory.length === 0) return scanPlan;
     const base = firstCompactIndex(tree.scan, layout);
     const predicate = and(tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base)));
@@ -348,7 +426,7 @@ function planJoinTree(
   const residual: BoundExpr[] = [];
   for (const c of tree.on) {
     const bound = bind(c);
-    const key = equiKey(bound, scans, leftIds);
+    const key = equiKey(bound, scans, leftIds, input.scalars);
     if (key) {
       leftKeys.push(local(key.left));
       rightKeys.push(shift(local(key.right), -leftWidth));
@@ -356,6 +434,18 @@ function planJoinTree(
     } else residual.push(local(bound));
   }
   const estimate = Math.max(left.estimate, right.estimate);
+  const bindJoin = chooseBindJoin(
+    tree.type,
+    left,
+    right,
+    leftKeys,
+    rightKeys,
+    keyTypes,
+    residual,
+    columns,
+    input,
+  );
+  if (bindJoin) return bindJoin;
   if (leftKeys.length === 0) {
     return {
       kind: "nested-loop",
@@ -382,6 +472,102 @@ function planJoinTree(
   };
 }
 
+/**
+ * A bind join when one side is a remote scan keyed by a plain column and the
+ * other side is expected to be much smaller: the small side's keys go to the
+ * scan's service in batches instead of reading the whole table (DESIGN rule 2).
+ */
+function chooseBindJoin(
+  joinType: "inner" | "left" | "right" | "full",
+  left: QueryPlan,
+  right: QueryPlan,
+  leftKeys: BoundExpr[],
+  rightKeys: BoundExpr[],
+  keyTypes: number[],
+  residual: BoundExpr[],
+  columns: PlanColumn[],
+  input: PlanInput,
+): BindJoinPlan | null {
+  if (leftKeys.length !== 1 || joinType === "full") return null;
+  const options: {
+    outerSide: "left" | "right";
+    outer: QueryPlan;
+    inner: QueryPlan;
+    innerKey: BoundExpr;
+    outerKey: BoundExpr;
+  }[] = [];
+  if (joinType !== "right")
+    options.push({
+      outerSide: "left",
+      outer: left,
+      inner: right,
+      innerKey: rightKeys[0],
+      outerKey: leftKeys[0],
+    });
+  if (joinType !== "left")
+    options.push({
+      outerSide: "right",
+      outer: right,
+      inner: left,
+      innerKey: leftKeys[0],
+      outerKey: rightKeys[0],
+    });
+  let best: BindJoinPlan | null = null;
+  for (const o of options) {
+    if (o.inner.kind !== "remote-scan" || o.innerKey.kind !== "column") continue;
+    if (o.outer.estimate * 4 > o.inner.estimate) continue;
+    // only a plain scan of one table can take the key predicate (not a set operation or a derived table)
+    const select = (o.inner.fragment as any).SelectStmt;
+    const from = select?.fromClause ?? [];
+    if ((select?.op && select.op !== "SETOP_NONE") || from.length !== 1 || !from[0].RangeVar) continue;
+    const target = select.targetList?.[o.innerKey.index]?.ResTarget?.val?.ColumnRef?.fields;
+    if (target?.length !== 2) continue;
+    const caps = input.catalog.capabilities(o.inner.service);
+    const plan: BindJoinPlan = {
+      kind: "bind-join",
+      joinType: joinType,
+      outerSide: o.outerSide,
+      left,
+      right,
+      inner: o.inner,
+      outerKey: o.outerKey,
+      innerKeyAlias: target[0].String.sval,
+      innerKeyColumn: target[1].String.sval,
+      innerKeyIndex: o.innerKey.index,
+      keyType: keyTypes[0],
+      residual: residual.length ? and(residual) : null,
+      batchSize: Math.max(1, Math.min(caps.bindBatchSize, caps.maxParams - input.params.length - 1)),
+      concurrency: Math.max(1, caps.maxConcurrency),
+      switchAt: Math.max(1000, Math.min(200_000, Math.floor(o.inner.estimate / 4))),
+      columns,
+      estimate: Math.max(1, o.outer.estimate),
+    };
+    if (!best || o.outer.estimate < (best.outerSide === "left" ? left : right).estimate) best = plan;
+  }
+  return best;
+}
+
+/**
+ * Rows a scan returns after its pushed predicates: an equality on a primary or
+ * unique key finds at most one, another equality keeps a tenth, a range a third.
+ */
+function estimateScan(scan: Scan, accepted: Node[]): number {
+  let rows = Math.max(scan.table.rowEstimate, 1);
+  const keys = [scan.table.primaryKey, ...scan.table.uniqueKeys].filter(
+    (k) => k !== null && k.columns.length === 1,
+  );
+  for (const c of accepted) {
+    const e = (c as any).A_Expr;
+    const op = e?.name?.[0]?.String?.sval;
+    const ref = e?.lexpr?.ColumnRef ?? e?.rexpr?.ColumnRef;
+    const column = ref?.fields?.[ref.fields.length - 1]?.String?.sval;
+    if (e?.kind === "AEXPR_OP" && op === "=" && column && keys.some((k) => k?.columns[0] === column))
+      return 1;
+    rows /= e?.kind === "AEXPR_OP" && op === "=" ? 10 : e?.kind === "AEXPR_IN" ? 5 : 3;
+  }
+  return Math.max(1, Math.round(rows));
+}
+
 function firstCompactIndex(scan: Scan, layout: Layout): number {
   const cols = layout.perScan.get(scan.id)!;
   return layout.map.get(scan.offset + cols[0])!;
@@ -392,6 +578,7 @@ function equiKey(
   expr: BoundExpr,
   scans: Scan[],
   leftIds: Set<number>,
+  scalars: ScalarCatalog,
 ): { left: BoundExpr; right: BoundExpr; type: number } | null {
   if (expr.kind !== "call" || expr.fn.name !== "=" || expr.args.length !== 2) return null;
   const [a, b] = expr.args;
@@ -402,9 +589,21 @@ function equiKey(
   const aRight = sa.every((s) => !leftIds.has(s.id));
   const bLeft = sb.every((s) => leftIds.has(s.id));
   const bRight = sb.every((s) => !leftIds.has(s.id));
-  if (a.type !== b.type) return null;
-  if (aLeft && bRight) return { left: a, right: b, type: a.type };
-  if (aRight && bLeft) return { left: b, right: a, type: a.type };
+  let [x, y] = [a, b];
+  let type = a.type;
+  if (a.type !== b.type) {
+    // hash keys must have one type: both sides meet in their common type, as PostgreSQL compares them
+    try {
+      type = scalars.commonType([a.type, b.type], "JOIN");
+      const ctx = { scalars, paramTypes: [], columns: () => a };
+      x = castTo(a, type, -1, "implicit", ctx);
+      y = castTo(b, type, -1, "implicit", ctx);
+    } catch {
+      return null;
+    }
+  }
+  if (aLeft && bRight) return { left: x, right: y, type };
+  if (aRight && bLeft) return { left: y, right: x, type };
   return null;
 }
 
@@ -447,7 +646,7 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
       scan.keptInMemory.push(c);
     }
   }
-  const estimate = Math.max(1, Math.round(Math.max(scan.table.rowEstimate, 1) / 4 ** accepted.length));
+  const estimate = estimateScan(scan, accepted);
   return {
     kind: "remote-scan",
     service: scan.service,
@@ -515,7 +714,12 @@ function planOutput(
     targets.some((t) => containsAggregate(t.node)) ||
     (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause as Node));
 
-  let bindOut: (node: Node) => BoundExpr = (node) => compact(node);
+  // the binding over the rows entering the select list: joined rows, or groups, plus window results
+  let outCtx: BindContext = {
+    ...full,
+    columns: (fields, location) => remapColumns(full.columns(fields, location), layout.map),
+  };
+  const bindOut = (node: Node): BoundExpr => bindExpr(node, outCtx);
   if (grouped) {
     const groupNodes = ((stmt.groupClause ?? []) as Node[]).map((g) => resolveGroupItem(g, targets));
     const groupKeys = groupNodes.map((g) => compact(g));
@@ -563,33 +767,45 @@ function planOutput(
       }
       return undefined;
     };
-    bindOut = (node) =>
-      bindExpr(node, {
-        scalars: input.scalars,
-        paramTypes: input.paramTypes,
-        columns: () => {
-          throw new PgError(
-            SqlState.groupingError,
-            "a column must appear in the GROUP BY clause or be used in an aggregate function",
-          );
-        },
-        hook,
-      });
+    outCtx = {
+      scalars: input.scalars,
+      paramTypes: input.paramTypes,
+      columns: () => {
+        throw new PgError(
+          SqlState.groupingError,
+          "a column must appear in the GROUP BY clause or be used in an aggregate function",
+        );
+      },
+      hook,
+    };
     if (stmt.havingClause) {
       const predicate = castTo(bindOut(stmt.havingClause as Node), boolOid, -1, "implicit", full);
       plan = { kind: "filter", input: plan, predicate, columns: plan.columns, estimate: plan.estimate };
     }
   }
 
+  // window functions run over the grouped (or joined) rows, before the select list
+  const windowCalls = collectWindowCalls([
+    ...targets.map((t) => t.node),
+    ...((stmt.sortClause ?? []) as any[]).map((x) => x.SortBy.node as Node),
+  ]);
+  if (windowCalls.length > 0) {
+    const windows = planWindows(plan, windowCalls, outCtx);
+    plan = windows.plan;
+    const below = outCtx.hook;
+    outCtx = { ...outCtx, hook: (node) => windows.hook(node) ?? below?.(node) };
+  }
+
   // select list, plus hidden sort expressions that are not output columns
   const exprs = targets.map((t) => bindOut(t.node));
+  const distinctOnNodes = ((stmt.distinctClause ?? []) as Node[]).filter((d) => Object.keys(d).length > 0);
   const sortKeys: { index: number; descending: boolean; nullsFirst: boolean }[] = [];
   for (const item of (stmt.sortClause ?? []) as any[]) {
     const sortBy = item.SortBy;
     const node = sortBy.node as Node;
     let index = outputIndex(node, targets);
     if (index < 0) {
-      if (stmt.distinctClause) {
+      if (stmt.distinctClause && distinctOnNodes.length === 0) {
         throw new PgError(
           SqlState.invalidColumnReference,
           "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
@@ -604,6 +820,12 @@ function planOutput(
       nulls === "SORTBY_NULLS_FIRST" ? true : nulls === "SORTBY_NULLS_LAST" ? false : descending;
     sortKeys.push({ index, descending, nullsFirst });
   }
+  const distinctOnIndexes = distinctOnNodes.map((node) => {
+    const index = outputIndex(node, targets);
+    if (index >= 0) return index;
+    exprs.push(bindOut(node));
+    return exprs.length - 1;
+  });
   const columns = exprs.map((e, i) => ({
     name: targets[i]?.name ?? `?sort${i}`,
     oid: e.type,
@@ -611,16 +833,33 @@ function planOutput(
   }));
   plan = { kind: "project", input: plan, exprs, columns, estimate: plan.estimate };
 
-  if (stmt.distinctClause) {
-    if ((stmt.distinctClause as Node[]).some((d) => Object.keys(d).length > 0)) {
-      throw new PgError(SqlState.featureNotSupported, "DISTINCT ON across services is not supported yet");
-    }
+  const column = (index: number): BoundExpr => ({
+    kind: "column",
+    index,
+    type: exprs[index].type,
+    typmod: exprs[index].typmod,
+  });
+  if (distinctOnNodes.length > 0) {
+    // DISTINCT ON keeps the first row per key in ORDER BY order, and emits them in that order
+    plan = {
+      kind: "distinct-on",
+      input: plan,
+      on: distinctOnIndexes.map(column),
+      orderBy: sortKeys.map((k) => ({
+        expr: column(k.index),
+        descending: k.descending,
+        nullsFirst: k.nullsFirst,
+      })),
+      columns: plan.columns,
+      estimate: plan.estimate,
+    };
+  } else if (stmt.distinctClause) {
     plan = { kind: "distinct", input: plan, columns: plan.columns, estimate: plan.estimate };
   }
 
   const limit = stmt.limitCount ? bindOut(stmt.limitCount as Node) : null;
   const offset = stmt.limitOffset ? bindOut(stmt.limitOffset as Node) : null;
-  if (sortKeys.length > 0) {
+  if (sortKeys.length > 0 && distinctOnNodes.length === 0) {
     plan = {
       kind: "sort",
       input: plan,
@@ -663,11 +902,7 @@ function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInpu
   const f = (node as any).FuncCall;
   const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
   const name = parts[parts.length - 1];
-  if (f.agg_order)
-    throw new PgError(
-      SqlState.featureNotSupported,
-      "ORDER BY inside an aggregate across services is not supported yet",
-    );
+  const orderBy = f.agg_order ? (f.agg_order as any[]).map((s) => sortKey(s.SortBy, bind)) : undefined;
   const args = ((f.args ?? []) as Node[]).map(bind);
   const star = Boolean(f.agg_star);
   const fn = input.scalars.resolveAggregate(
@@ -683,6 +918,7 @@ function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInpu
     distinct: Boolean(f.agg_distinct),
     filter,
     type: fn.resolvedReturns,
+    orderBy,
   };
 }
 
@@ -844,20 +1080,12 @@ function refuseUnsupported(stmt: SelectStmt): void {
       throw new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
     }
   }
-  if (((stmt.distinctClause ?? []) as Node[]).some((d) => Object.keys(d).length > 0)) {
-    throw new PgError(SqlState.featureNotSupported, "DISTINCT ON across services is not supported yet");
-  }
   if (stmt.op && stmt.op !== "SETOP_NONE") {
     throw new PgError(
       SqlState.featureNotSupported,
       "UNION/INTERSECT/EXCEPT across services is not supported yet",
     );
   }
-  const json = JSON.stringify(stmt, (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  if (json.includes('"SubLink"'))
-    throw new PgError(SqlState.featureNotSupported, "subqueries across services are not supported yet");
-  if (json.includes('"over"'))
-    throw new PgError(SqlState.featureNotSupported, "window functions across services are not supported yet");
 }
 
 export { mapColumns };

@@ -1,6 +1,7 @@
 import type { Node } from "@pgsql/types";
 import type { TypeOid } from "../common/pg-types.ts";
 import type { BoundAggregate, BoundExpr } from "./bound-expr.ts";
+import type { DistinctOnPlan, SetOperationPlan, ValuesPlan, WindowPlan } from "./output-plan.ts";
 
 /** One output column of a plan node. */
 export interface PlanColumn {
@@ -17,7 +18,8 @@ export type QueryPlan =
   | RemoteScanPlan
   | {
       readonly kind: "hash-join";
-      readonly joinType: "inner" | "left" | "right" | "full";
+      /** semi and anti (subqueries) output the left columns only */
+      readonly joinType: "inner" | "left" | "right" | "full" | "semi" | "anti";
       readonly build: "left" | "right";
       readonly left: QueryPlan;
       readonly right: QueryPlan;
@@ -25,12 +27,14 @@ export type QueryPlan =
       readonly rightKeys: BoundExpr[];
       readonly keyTypes: TypeOid[];
       readonly residual: BoundExpr | null;
+      /** NOT IN semantics for an anti join (see the hashJoin operator) */
+      readonly nullAware?: boolean;
       readonly columns: PlanColumn[];
       readonly estimate: number;
     }
   | {
       readonly kind: "nested-loop";
-      readonly joinType: "inner" | "left" | "right" | "full";
+      readonly joinType: "inner" | "left" | "right" | "full" | "semi" | "anti";
       readonly left: QueryPlan;
       readonly right: QueryPlan;
       readonly condition: BoundExpr | null;
@@ -81,7 +85,72 @@ export type QueryPlan =
       readonly input: QueryPlan;
       readonly columns: PlanColumn[];
       readonly estimate: number;
-    };
+    }
+  | BindJoinPlan
+  | WindowPlan
+  | DistinctOnPlan
+  | SetOperationPlan
+  | ValuesPlan
+  | InitParamsPlan;
+
+/**
+ * Uncorrelated scalar and EXISTS subqueries, run once before `input` (PostgreSQL's init
+ * plans): each one's result becomes the value of a parameter the input's expressions and
+ * fragments read.
+ */
+export interface InitParamsPlan {
+  readonly kind: "init-params";
+  readonly input: QueryPlan;
+  readonly inits: InitParam[];
+  /** the types of every parameter of the statement (the client's, then all computed ones) */
+  readonly paramTypes: readonly number[];
+  /** how many of them the client sent */
+  readonly clientParams: number;
+  readonly columns: PlanColumn[];
+  readonly estimate: number;
+}
+
+export interface InitParam {
+  readonly plan: QueryPlan;
+  /** 0-based parameter index the result is stored at */
+  readonly index: number;
+  /** scalar: the one value (NULL when no row, 21000 when several); exists: whether a row exists */
+  readonly mode: "scalar" | "exists";
+  readonly oid: TypeOid;
+}
+
+/**
+ * A batched bind join: the outer side streams; its distinct join keys go to the
+ * inner service in batches as `key = ANY($n)` added to the inner fragment, several
+ * batches in flight at once. When the outer side turns out larger than expected,
+ * the operator switches at run time to one scan of the inner side and a hash join.
+ */
+export interface BindJoinPlan {
+  readonly kind: "bind-join";
+  readonly joinType: "inner" | "left" | "right";
+  /** which input is streamed and sends its keys */
+  readonly outerSide: "left" | "right";
+  readonly left: QueryPlan;
+  readonly right: QueryPlan;
+  /** the inner side: a remote scan whose fragment gets the key predicate */
+  readonly inner: RemoteScanPlan;
+  /** key over the outer input's row */
+  readonly outerKey: BoundExpr;
+  /** the inner fragment's key column (alias-qualified) and its index in the inner scan's output */
+  readonly innerKeyAlias: string;
+  readonly innerKeyColumn: string;
+  readonly innerKeyIndex: number;
+  readonly keyType: TypeOid;
+  /** over the joined row (left columns, then right) */
+  readonly residual: BoundExpr | null;
+  /** keys per batch and batches in flight (the inner service's capabilities) */
+  readonly batchSize: number;
+  readonly concurrency: number;
+  /** outer rows above which one scan of the inner side and a hash join are cheaper */
+  readonly switchAt: number;
+  readonly columns: PlanColumn[];
+  readonly estimate: number;
+}
 
 /** A fragment run by one service: a SELECT over its tables, compiled by its dialect compiler. */
 export interface RemoteScanPlan {

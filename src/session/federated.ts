@@ -1,7 +1,7 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import type { Catalog } from "../catalog/catalog.ts";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import type { TypeOid } from "../common/pg-types.ts";
+import { arrayOf, type TypeOid } from "../common/pg-types.ts";
 import type { EncodedRow, FieldDescription } from "../common/row.ts";
 import { encodeWireCell } from "../common/value-codec.ts";
 import type { EncodeContext, FormatCode, Value } from "../common/values.ts";
@@ -18,6 +18,7 @@ import {
   resolveOperator,
 } from "../exec/scalar/index.ts";
 import type { BoundExpr } from "../planner/bound-expr.ts";
+import { withKeyFilter } from "../planner/fragment-key-filter.ts";
 import { type PlannerCatalog, planSelect } from "../planner/plan-select.ts";
 import type { QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
 import type { ScalarCatalog } from "../planner/scalar-catalog.ts";
@@ -43,6 +44,7 @@ export function plannerCatalog(catalog: Catalog, resolver: RelationResolver): Pl
     isService: resolver.isService,
     serviceForUnqualified: resolver.serviceForUnqualified,
     table: (service, table) => catalog.table(service, table),
+    capabilities: (service) => catalog.requireUp(service).connector.capabilities,
     compileFragment: (service, fragment, params, paramTypes) =>
       compileFragment(catalog, service, fragment, params, paramTypes),
   };
@@ -100,7 +102,13 @@ export async function startFederated(
   };
   const budget = createMemoryBudget(queryMemoryLimit);
   const scans: ScanOpener = {
-    open: (scan) => openScan(ctx, scan, params, paramTypes),
+    open: (scan, extra) =>
+      openScan(
+        ctx,
+        scan,
+        extra ? [...params, ...extra.values] : params,
+        extra ? [...paramTypes, ...extra.types] : paramTypes,
+      ),
   };
   const source = buildPlan(plan, { ctx: evalContext, budget, params, scans });
   const casts = fields.map((f, i) =>
@@ -191,6 +199,26 @@ export function explainPlan(
         walk(p.left, depth + 1);
         walk(p.right, depth + 1);
         return;
+      case "bind-join": {
+        const kind = catalog.service(p.inner.service)?.config.kind ?? "?";
+        lines.push(
+          `${pad}${head}Bind ${cap(p.joinType)} Join  (keys from the ${p.outerSide} side to service "${p.inner.service}" (${kind}) in batches of ${p.batchSize}, ${p.concurrency} in flight; hash join past ${p.switchAt} outer rows)`,
+        );
+        const outer = p.outerSide === "left" ? p.left : p.right;
+        walk(outer, depth + 1);
+        const keyed = withKeyFilter(p.inner.fragment, p.innerKeyAlias, p.innerKeyColumn, params.length + 1);
+        const native = compileFragment(
+          catalog,
+          p.inner.service,
+          keyed,
+          [...params, [null]],
+          [...paramTypes, arrayOf(p.keyType)],
+        );
+        lines.push(`${pad}  ->  Remote Scan on service "${p.inner.service}" (${kind}) per batch of keys`);
+        lines.push(`${pad}        Native SQL: ${native.text}`);
+        for (const why of p.inner.kept) lines.push(`${pad}        Kept in memory: ${why}`);
+        return;
+      }
       case "nested-loop":
         lines.push(`${pad}${head}Nested Loop ${cap(p.joinType)} Join`);
         walk(p.left, depth + 1);
@@ -215,6 +243,31 @@ export function explainPlan(
         break;
       case "distinct":
         lines.push(`${pad}${head}Distinct`);
+        break;
+      case "window":
+        lines.push(
+          `${pad}${head}WindowAgg  (${p.functions.map((f) => f.name).join(", ")}; ${p.partitionBy.length} partition keys, ${p.orderBy.length} order keys)`,
+        );
+        break;
+      case "distinct-on":
+        lines.push(`${pad}${head}Distinct On  (${p.on.length} keys)`);
+        break;
+      case "set-operation":
+        lines.push(`${pad}${head}${cap(p.op)}${p.all ? " All" : ""} (in memory)`);
+        walk(p.left, depth + 1);
+        walk(p.right, depth + 1);
+        return;
+      case "values":
+        lines.push(`${pad}${head}Values Scan  (${p.rows.length} rows)`);
+        return;
+      case "init-params":
+        // the computed parameters get NULL placeholders: EXPLAIN does not run the subqueries
+        params = [...params, ...new Array(Math.max(0, p.paramTypes.length - params.length)).fill(null)];
+        paramTypes = [...p.paramTypes];
+        for (const init of p.inits) {
+          lines.push(`${pad}${head}InitPlan $${init.index + 1} (${init.mode} subquery, run once first)`);
+          walk(init.plan, depth + 2);
+        }
         break;
     }
     walk(p.input, depth + 1);

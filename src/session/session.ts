@@ -263,7 +263,11 @@ export class WeftSession implements Session {
           const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
           return { ...analyzed, paramTypes: d.paramTypes, fields: d.fields };
         }
-        return { ...analyzed, paramTypes, fields: [textField("QUERY PLAN")] };
+        {
+          // the mirror infers the parameter types of the explained statement
+          const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
+          return { ...analyzed, paramTypes: d.paramTypes, fields: [textField("QUERY PLAN")] };
+        }
       case "fetch": {
         const cursor = this.cursors.get(route.stmt.portalname ?? "");
         return { ...analyzed, paramTypes, fields: cursor.portal.fields };

@@ -392,6 +392,102 @@ export const corpus: readonly DifferentialQuery[] = [
     sql: "with top_projects as (select project_id, count(*) as n from ops.assignment group by project_id order by n desc, project_id limit 5) select tp.project_id, tp.n, p.name, p.budget from top_projects tp join crm.project p using (project_id) order by tp.n desc, tp.project_id",
   },
   {
+    id: "sq-not-in-null-outer",
+    covers: "NOT IN (subquery on another service): NULL outer values are never kept",
+    sql: "select count(*) from hr.employees e where e.manager_no not in (select st.emp_no from crm.employee_status st)",
+  },
+  {
+    id: "sq-not-in-empty",
+    covers: "NOT IN (empty subquery) keeps every row, NULL outer values included",
+    sql: "select count(*), count(p.lead_emp_no) from crm.project p where p.lead_emp_no not in (select e.emp_no from hr.employees e where e.emp_no < 0)",
+  },
+  {
+    id: "sq-in-null-inner",
+    covers: "IN (subquery whose rows are mostly NULL) matches only equal non-NULL values",
+    sql: "select p.project_id from crm.project p where p.lead_emp_no in (select manager_no from hr.employees) order by 1",
+  },
+  {
+    id: "sq-not-in-nullable-both",
+    covers: "NOT IN with NULLs filtered out of the subquery, nullable outer column",
+    sql: "select e.emp_no from hr.employees e where e.manager_no not in (select p.lead_emp_no from crm.project p where p.lead_emp_no is not null) order by 1 limit 20",
+  },
+  {
+    id: "sq-exists-uncorrelated",
+    covers: "uncorrelated EXISTS and NOT EXISTS on two other services",
+    sql: "select count(*) from hr.employees e where exists (select 1 from crm.project p where p.budget > 1000000) and not exists (select 1 from ops.assignment a where a.hours < 0)",
+  },
+  {
+    id: "sq-scalar-where-pushed",
+    covers:
+      "uncorrelated scalar subquery in WHERE, computed first and pushed to the other service as a parameter",
+    sql: "select e.emp_no, e.score from hr.employees e where e.emp_no > (select min(s.emp_no) + 5 from crm.salaries s) order by e.emp_no limit 5",
+  },
+  {
+    id: "sq-scalar-select-list",
+    covers: "uncorrelated scalar subqueries in the select list, one over no rows (NULL)",
+    sql: "select p.project_id, (select count(*) from hr.employees) as n, (select max(salary) from crm.salaries where salary < 0) as none from crm.project p order by 1 limit 3",
+  },
+  {
+    id: "sq-scalar-two-rows",
+    covers: "a scalar subquery returning several rows is 21000",
+    sql: "select e.emp_no from hr.employees e where e.emp_no = (select emp_no from crm.salaries)",
+  },
+  {
+    id: "sq-correlated-count",
+    covers: "correlated count(*) subquery in the select list: 0 where nothing matches",
+    sql: "select e.emp_no, (select count(*) from ops.assignment a where a.emp_no = e.emp_no) as n from hr.employees e where e.emp_no < 10040 order by 1",
+  },
+  {
+    id: "sq-correlated-max-where",
+    covers: "correlated max() subquery in WHERE (latest salary) with IN on another service",
+    sql: "select s.emp_no, s.salary from crm.salaries s where s.salary = (select max(s2.salary) from crm.salaries s2 where s2.emp_no = s.emp_no) and s.emp_no in (select emp_no from hr.employees where dept_no = 'd001') order by 1",
+  },
+  {
+    id: "sq-exists-inequality",
+    covers: "correlated EXISTS on an inequality (nested loop semi join)",
+    sql: "select d.dept_no from hr.departments d where exists (select 1 from crm.project p where p.budget > d.budget) order by 1",
+  },
+  {
+    id: "sq-in-row",
+    covers: "(a, b) IN (subquery) across services",
+    sql: "select e.emp_no from hr.employees e where (e.emp_no, e.hire_date) in (select s.emp_no, s.from_date from crm.salaries s) order by 1 limit 10",
+  },
+  {
+    id: "sq-derived-one-service",
+    covers: "grouped FROM subquery of one service (offered whole) LEFT JOIN an aggregate of another",
+    sql: "select x.dept, x.cnt, st.n from (select dept_no as dept, count(*) as cnt from hr.employees group by dept_no) x left join (select count(*) as n from crm.employee_status) st on true order by x.dept nulls first",
+  },
+  {
+    id: "sq-cte-chain",
+    covers: "a CTE used twice and one CTE built on another",
+    sql: "with s as (select emp_no, max(salary) as top from crm.salaries group by emp_no), e2 as (select e.emp_no, e.dept_no from hr.employees e join s on s.emp_no = e.emp_no where s.top > 50000) select a.dept_no, count(*) from e2 a join s on s.emp_no = a.emp_no group by a.dept_no order by 1 nulls first",
+  },
+  {
+    id: "sq-not-exists-null-key",
+    covers: "NOT EXISTS correlated on a nullable key keeps the NULL rows",
+    sql: "select count(*) from hr.employees e where not exists (select 1 from crm.project p where p.lead_emp_no = e.manager_no)",
+  },
+  {
+    id: "sq-exists-select-list",
+    covers: "uncorrelated EXISTS in the select list",
+    sql: "select e.emp_no, exists (select 1 from crm.salaries s where s.salary > 150000) as rich from hr.employees e order by 1 limit 3",
+  },
+  {
+    id: "sq-nested-in",
+    covers: "IN nested in IN over three services",
+    sql: "select e.emp_no from hr.employees e where e.emp_no in (select a.emp_no from ops.assignment a where a.project_id in (select p.project_id from crm.project p where p.is_public)) order by 1 limit 10",
+  },
+  {
+    id: "sq-in-same-service",
+    covers: "IN over the outer table's own service (pushed into its scan) and IN over another",
+    sql: "select e.emp_no from hr.employees e where e.dept_no in (select d.dept_no from hr.departments d where d.budget > 0) and e.emp_no in (select emp_no from crm.salaries) order by 1 limit 5",
+  },
+  {
+    id: "sq-derived-using",
+    covers: "JOIN … USING inside a FROM subquery, counted outside",
+    sql: "select count(*), count(distinct t.emp_no) from (select e.emp_no from hr.employees e join crm.salaries s using (emp_no)) t",
+  },
+  {
     id: "x-values",
     covers: "VALUES LEFT JOIN two services with USING",
     sql: "select v.emp_no, e.last_name, st.status from (values (10001), (10002), (999999)) v(emp_no) left join hr.employees e using (emp_no) left join crm.employee_status st using (emp_no) order by v.emp_no",
@@ -445,5 +541,77 @@ export const corpus: readonly DifferentialQuery[] = [
     id: "x-boolean-group",
     covers: "GROUP BY booleans of two services over three",
     sql: "select p.is_public, e.is_active, count(*) from crm.project p join ops.assignment a using (project_id) join hr.employees e using (emp_no) group by p.is_public, e.is_active order by 1, 2",
+  },
+  {
+    id: "x-window-range-groups",
+    covers: "RANGE numeric offsets, GROUPS EXCLUDE TIES, first_value/last_value frames, NULL partitions",
+    sql: "select e.emp_no, e.dept_no, s.salary, sum(s.salary) over (partition by e.dept_no order by s.salary range between 1000 preceding and 1000 following), count(*) over (partition by e.dept_no order by s.salary groups between 1 preceding and current row exclude ties), first_value(e.emp_no) over (partition by e.dept_no order by s.salary, e.emp_no), last_value(s.salary) over (partition by e.dept_no order by s.salary rows between current row and unbounded following) from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where s.to_date is null order by e.emp_no",
+  },
+  {
+    id: "x-window-nulls",
+    covers:
+      "ranking over a NULLable key (ties, NULLS LAST), ntile, lag/lead with defaults, nth_value, float RANGE offsets",
+    sql: "select e.emp_no, e.score, st.status, rank() over (order by e.score desc nulls last), dense_rank() over (partition by st.status order by e.score), percent_rank() over (order by e.score), cume_dist() over (partition by st.status order by e.score), ntile(4) over (order by e.score, e.emp_no), lag(e.score, 2, -1) over (order by e.emp_no), lead(st.status, 1, 'none') over (order by e.emp_no), nth_value(e.emp_no, 3) over (partition by st.status order by e.emp_no rows between unbounded preceding and unbounded following), count(e.score) over (order by e.score range between 10 preceding and 5 following) from hr.employees e left join crm.employee_status st on st.emp_no = e.emp_no order by e.emp_no",
+  },
+  {
+    id: "x-window-over-groups",
+    covers: "window functions over aggregates of a grouped cross-service join",
+    sql: "select e.dept_no, count(*), sum(count(*)) over (order by e.dept_no nulls first), rank() over (order by count(*) desc, e.dept_no), avg(sum(a.hours)) over () from hr.employees e join ops.assignment a on a.emp_no = e.emp_no group by e.dept_no order by e.dept_no nulls first",
+  },
+  {
+    id: "x-window-interval-range",
+    covers: "RANGE with interval offsets over date and timestamp keys, a named WINDOW extended by OVER (w …)",
+    sql: "select s.emp_no, s.from_date, a.assigned_at, count(*) over (w range between interval '1 year' preceding and current row), max(s.salary) over (w range between current row and '400 days' following), count(*) over (order by a.assigned_at, s.from_date) from crm.salaries s join ops.assignment a on a.emp_no = s.emp_no where s.emp_no < 10080 window w as (partition by s.emp_no, a.project_id order by s.from_date) order by s.emp_no, a.project_id, s.from_date",
+  },
+  {
+    id: "x-distinct-on-nulls",
+    covers: "DISTINCT ON a NULLable key from a LEFT JOIN, sort keys outside the select list",
+    sql: "select distinct on (st.status) st.status, e.emp_no from hr.employees e left join crm.employee_status st on st.emp_no = e.emp_no order by st.status nulls first, e.hire_date desc, e.emp_no",
+  },
+  {
+    id: "x-union-dedup-nulls",
+    covers: "UNION removes duplicates and NULL duplicates across services (multiset)",
+    sql: "select manager_no from hr.employees union select lead_emp_no from crm.project",
+  },
+  {
+    id: "x-union-all-dups",
+    covers: "UNION ALL keeps duplicates and NULLs, text/unknown type resolution (multiset)",
+    sql: "select manager_no, 'emp' as src from hr.employees union all select lead_emp_no, 'project' from crm.project",
+  },
+  {
+    id: "x-intersect-all-nulls",
+    covers: "INTERSECT ALL multiplicities min(m, n) with NULLs",
+    sql: "select manager_no from hr.employees intersect all select lead_emp_no from crm.project order by 1 nulls first",
+  },
+  {
+    id: "x-except-all-nulls",
+    covers: "EXCEPT ALL multiplicities max(m - n, 0) with NULLs, EXCEPT distinct",
+    sql: "select lead_emp_no from crm.project except all select manager_no from hr.employees where emp_no < 10300 order by 1 nulls first",
+  },
+  {
+    id: "x-setop-types",
+    covers: "set operation column types: numeric UNION double precision, integer UNION bigint",
+    sql: "select emp_no, salary from crm.salaries where emp_no < 10010 union select emp_no, score from hr.employees where emp_no < 10010 union select count(*), 0.5 from ops.assignment order by 1, 2",
+  },
+  {
+    id: "x-setop-nested",
+    covers:
+      "nested EXCEPT / UNION ALL with a parenthesised ORDER BY LIMIT branch, ORDER BY name DESC + LIMIT",
+    sql: "(select emp_no from hr.employees where emp_no < 10020 except select emp_no from ops.assignment) union all (select emp_no from crm.salaries order by emp_no desc limit 3) order by emp_no desc limit 10",
+  },
+  {
+    id: "x-setop-one-service-branch",
+    covers: "a set operation whose left branch lives in one service (offered whole), EXCEPT ALL another",
+    sql: "(select emp_no from crm.salaries intersect select emp_no from crm.employee_status) except all select emp_no from hr.employees where dept_no = 'd001'",
+  },
+  {
+    id: "x-values-setop",
+    covers: "VALUES and a SELECT without FROM as set operation branches",
+    sql: "select emp_no, last_name from hr.employees where emp_no < 10005 union all values (1, 'one'), (2, null) union select 3, 'three' order by 1, 2",
+  },
+  {
+    id: "x-ordered-aggregates",
+    covers: "string_agg / array_agg with ORDER BY (NULLS FIRST, DESC) over a cross-service join",
+    sql: "select e.dept_no, string_agg(a.role, ',' order by a.role desc nulls first, a.emp_no, a.project_id), array_agg(a.hours order by a.hours, a.emp_no, a.project_id) from hr.employees e join ops.assignment a on a.emp_no = e.emp_no where e.emp_no < 10100 group by e.dept_no order by e.dept_no nulls first",
   },
 ];

@@ -1,0 +1,68 @@
+import { PgError } from "../common/pg-error.ts";
+import type { Value } from "../common/values.ts";
+import type { InitParamsPlan, QueryPlan } from "../planner/query-plan.ts";
+import type { BuildEnv, ScanOpener } from "./build-plan.ts";
+import type { RowSource } from "./row-source.ts";
+
+type Build = (plan: QueryPlan, env: BuildEnv) => RowSource;
+
+/** The opener every wrapper delegates to, with the client's parameters only. */
+const rootOpeners = new WeakMap<ScanOpener, ScanOpener>();
+
+/**
+ * Runs the init plans (uncorrelated scalar / EXISTS subqueries) on the first pull, then builds
+ * the input with their results as parameters. Remote scans below see them too: the scan
+ * opener appends every computed parameter after the client's (and before a bind join's keys).
+ */
+export function initParams(plan: InitParamsPlan, env: BuildEnv, build: Build): RowSource {
+  let inner: Promise<RowSource> | null = null;
+  let closed = false;
+  const start = async (): Promise<RowSource> => {
+    const params: Value[] = new Array(plan.paramTypes.length).fill(null);
+    env.params.forEach((v, i) => {
+      params[i] = v;
+    });
+    for (const init of plan.inits) params[init.index] = await runInit(init.plan, init.mode, env, build);
+    const root = rootOpeners.get(env.scans) ?? env.scans;
+    const scans: ScanOpener = {
+      open: (scan, extra) =>
+        root.open(scan, {
+          values: [...params.slice(plan.clientParams), ...(extra?.values ?? [])],
+          types: [...plan.paramTypes.slice(plan.clientParams), ...(extra?.types ?? [])],
+        }),
+    };
+    rootOpeners.set(scans, root);
+    return build(plan.input, { ...env, params, scans });
+  };
+  return {
+    async next() {
+      if (closed) return null;
+      inner ??= start();
+      return (await inner).next();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (inner)
+        await inner.then(
+          (s) => s.close(),
+          () => undefined,
+        );
+    },
+  };
+}
+
+async function runInit(plan: QueryPlan, mode: "scalar" | "exists", env: BuildEnv, build: Build) {
+  const source = build(plan, env);
+  try {
+    const first = await source.next();
+    if (mode === "exists") return first !== null;
+    if (first === null) return null;
+    let more = first.length > 1;
+    if (!more) more = (await source.next()) !== null;
+    if (more) throw new PgError("21000", "more than one row returned by a subquery used as an expression");
+    return first[0][0];
+  } finally {
+    await source.close();
+  }
+}

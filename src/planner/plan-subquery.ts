@@ -1,0 +1,670 @@
+import type { Node, SelectStmt } from "@pgsql/types";
+import { PgError, SqlState } from "../common/pg-error.ts";
+import type { SourceTable } from "../connectors/spi.ts";
+import { bindExpr, castTo } from "./bind-expr.ts";
+import { type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import type { PlanInput } from "./plan-select.ts";
+import type { InitParam, PlanColumn, QueryPlan } from "./query-plan.ts";
+import { shift } from "./remap.ts";
+import {
+  containsSubLink,
+  freeRefs,
+  fromScope,
+  outputNames,
+  refFields,
+  resolvesIn,
+  type ScopeItem,
+  servicesIn,
+} from "./subquery-scope.ts";
+
+export type PlanSelectFn = (stmt: SelectStmt, input: PlanInput) => QueryPlan;
+
+const notSupported = (what: string) =>
+  new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
+
+// ---------------------------------------------------------------- parameters shared by nested plans
+
+const sharedInputs = new WeakSet<PlanInput>();
+const clientParamCounts = new WeakMap<PlanInput, number>();
+
+/**
+ * Gives a statement's planning one parameter list that nested plans extend: an uncorrelated
+ * scalar subquery becomes a parameter whose value an init plan computes before the query
+ * runs, and every nesting level must get its own indexes. Plan-time values are NULL
+ * placeholders (fragments are only compiled to see whether the source accepts them).
+ */
+export function shareParams(input: PlanInput): PlanInput {
+  if (sharedInputs.has(input)) return input;
+  const count = Math.max(input.params.length, input.paramTypes.length);
+  const params = [...input.params];
+  const paramTypes = [...input.paramTypes];
+  while (params.length < count) params.push(null);
+  while (paramTypes.length < count) paramTypes.push(0);
+  const shared = { ...input, params, paramTypes };
+  sharedInputs.add(shared);
+  clientParamCounts.set(shared, count);
+  return shared;
+}
+
+// ---------------------------------------------------------------- derived tables (subqueries in FROM)
+
+export interface DerivedSource {
+  plan: QueryPlan;
+  subquery: Node;
+  /** the one service every table of the subquery lives in, when there is one */
+  service: string | null;
+  names: string[];
+}
+
+export interface DerivedScanParts {
+  service: string;
+  table: SourceTable;
+  alias: string;
+  derived: DerivedSource;
+}
+
+/** Plans a FROM subquery recursively and describes it as a table the outer query can scan. */
+export function derivedScan(body: any, input: PlanInput, planSelect: PlanSelectFn): DerivedScanParts {
+  const select = body.subquery.SelectStmt as SelectStmt;
+  if (body.lateral || freeRefs(select, input.catalog).length > 0) throw notSupported("LATERAL subqueries");
+  const plan = planSelect(select, input);
+  const names = outputNames(select, input.catalog);
+  ((body.alias?.colnames ?? []) as any[]).forEach((c, i) => {
+    names[i] = String(c.String?.sval ?? names[i]);
+  });
+  const services = servicesIn(select, input.catalog);
+  const service = services.size === 1 ? [...services][0] : null;
+  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
+  const table: SourceTable = {
+    name: alias,
+    kind: "view",
+    columns: plan.columns.map((c, i) => ({
+      name: names[i] ?? c.name,
+      ordinal: i + 1,
+      type: { oid: c.oid, typmod: c.typmod } as SourceTable["columns"][number]["type"],
+      nativeType: "",
+      nullable: true,
+      defaultExpr: null,
+      comment: null,
+    })),
+    primaryKey: null,
+    uniqueKeys: [],
+    foreignKeys: [],
+    indexes: [],
+    comment: null,
+    rowEstimate: plan.estimate,
+  };
+  return {
+    service: service ?? "",
+    table,
+    alias,
+    derived: { plan, subquery: body.subquery as Node, service, names },
+  };
+}
+
+interface DerivedScanLike {
+  alias: string;
+  table: SourceTable;
+  offered: Node[];
+  keptInMemory: Node[];
+  derived?: DerivedSource;
+}
+
+/**
+ * The plan of a derived table, returning the columns `cols`. A subquery over one service is
+ * offered whole to it (with the outer predicates on it); otherwise, or when the service
+ * refuses, the recursive plan runs and the predicates stay in memory above it.
+ */
+export function planDerivedScan(scan: DerivedScanLike, cols: number[], input: PlanInput): QueryPlan {
+  const d = scan.derived!;
+  const columns: PlanColumn[] = cols.map((i) => ({
+    name: d.names[i] ?? d.plan.columns[i].name,
+    oid: d.plan.columns[i].oid,
+    typmod: d.plan.columns[i].typmod,
+  }));
+  if (d.service !== null && new Set(d.names).size === d.names.length) {
+    const fragment = (where: Node[]): Node =>
+      ({
+        SelectStmt: {
+          targetList: cols.map((i) => resTarget(columnRef([scan.alias, d.names[i]]))),
+          fromClause: [
+            {
+              RangeSubselect: {
+                subquery: d.subquery,
+                alias: { aliasname: scan.alias, colnames: d.names.map((n) => ({ String: { sval: n } })) },
+              },
+            },
+          ],
+          whereClause: where.length === 0 ? undefined : where.length === 1 ? where[0] : andNode(where),
+          limitOption: "LIMIT_OPTION_DEFAULT",
+          op: "SETOP_NONE",
+        },
+      }) as unknown as Node;
+    const accepts = (where: Node[]): boolean => {
+      try {
+        input.catalog.compileFragment(d.service!, fragment(where), input.params, input.paramTypes);
+        return true;
+      } catch (err) {
+        if (err instanceof PgError) return false;
+        throw err;
+      }
+    };
+    if (accepts([])) {
+      const accepted: Node[] = [];
+      const kept: string[] = [];
+      for (const c of scan.offered) {
+        if (accepts([...accepted, c])) accepted.push(c);
+        else {
+          kept.push("a predicate on a subquery the service refused");
+          scan.keptInMemory.push(c);
+        }
+      }
+      return {
+        kind: "remote-scan",
+        service: d.service,
+        fragment: fragment(accepted),
+        columns,
+        estimate: Math.max(1, Math.round(d.plan.estimate / 4 ** accepted.length)),
+        pushed: ["subquery", ...accepted.map(() => "filter")],
+        kept,
+      };
+    }
+  }
+  scan.keptInMemory.push(...scan.offered);
+  return {
+    kind: "project",
+    input: d.plan,
+    exprs: cols.map(
+      (i): BoundExpr => ({
+        kind: "column",
+        index: i,
+        type: d.plan.columns[i].oid,
+        typmod: d.plan.columns[i].typmod,
+      }),
+    ),
+    columns,
+    estimate: d.plan.estimate,
+  };
+}
+
+// ---------------------------------------------------------------- scalar subqueries → init plans
+
+export interface PreparedSubqueries {
+  stmt: SelectStmt;
+  /** top-level WHERE conjuncts that become semi or anti joins (or go whole to one scan) */
+  joinConjuncts: Node[];
+  inits: InitParam[];
+}
+
+/**
+ * Turns every uncorrelated scalar or EXISTS subquery outside the FROM clause into a parameter
+ * computed once before the query runs, and sets aside the top-level WHERE conjuncts that are
+ * [NOT] EXISTS / [NOT] IN subqueries for `planSubLinkJoin`. Anything else with a subquery is
+ * refused with 0A000.
+ */
+export function prepareSubqueries(
+  stmt: SelectStmt,
+  input: PlanInput,
+  planSelect: PlanSelectFn,
+): PreparedSubqueries {
+  const inits: InitParam[] = [];
+  if (!containsSubLink(stmt)) return { stmt, joinConjuncts: [], inits };
+  const hoist = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(hoist);
+    if (node === null || typeof node !== "object") return node;
+    const rec = node as Record<string, any>;
+    if (rec.SubLink) return hoistSubLink(rec.SubLink, input, planSelect, inits);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rec)) out[k] = hoist(v);
+    return out;
+  };
+  const joinConjuncts: Node[] = [];
+  const where: Node[] = [];
+  for (const c of topConjuncts(stmt.whereClause as Node | undefined)) {
+    if (joinSubLink(c)) joinConjuncts.push(c);
+    else where.push(hoist(c) as Node);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(stmt)) {
+    if (key === "whereClause") continue;
+    if (key === "fromClause") out[key] = (value as Node[]).map(hoistJoinQuals(hoist));
+    else out[key] = hoist(value);
+  }
+  const all = [...where, ...joinConjuncts];
+  if (all.length > 0) out.whereClause = all.length === 1 ? all[0] : andNode(all);
+  return { stmt: out as SelectStmt, joinConjuncts, inits };
+}
+
+/** Wraps a plan in the init plans its scalar subqueries need (none: the plan itself). */
+export function withInitParams(plan: QueryPlan, inits: InitParam[], input: PlanInput): QueryPlan {
+  if (inits.length === 0) return plan;
+  return {
+    kind: "init-params",
+    input: plan,
+    inits,
+    // the shared list: nested plans may still add theirs until planning ends
+    paramTypes: input.paramTypes,
+    clientParams: clientParamCounts.get(input) ?? 0,
+    columns: plan.columns,
+    estimate: plan.estimate,
+  };
+}
+
+function hoistJoinQuals(hoist: (n: unknown) => unknown): (item: Node) => Node {
+  const walk = (item: Node): Node => {
+    const j = (item as any).JoinExpr;
+    if (!j) return item;
+    return { JoinExpr: { ...j, larg: walk(j.larg), rarg: walk(j.rarg), quals: hoist(j.quals) } } as Node;
+  };
+  return walk;
+}
+
+function hoistSubLink(link: any, input: PlanInput, planSelect: PlanSelectFn, inits: InitParam[]): Node {
+  const select = link.subselect.SelectStmt as SelectStmt;
+  const type = String(link.subLinkType);
+  if (freeRefs(select, input.catalog).length > 0) {
+    throw notSupported("a correlated subquery outside the top-level AND conditions of WHERE (EXISTS / IN)");
+  }
+  if (type !== "EXPR_SUBLINK" && type !== "EXISTS_SUBLINK") {
+    throw notSupported(`${type === "ANY_SUBLINK" ? "IN/ANY" : type.replace("_SUBLINK", "")} (subquery) here`);
+  }
+  const plan = planSelect(select, input);
+  const index = input.params.length;
+  const oid = type === "EXISTS_SUBLINK" ? boolOid : plan.columns[0].oid;
+  input.params.push(null);
+  input.paramTypes.push(oid);
+  inits.push({ plan, index, mode: type === "EXISTS_SUBLINK" ? "exists" : "scalar", oid });
+  return { ParamRef: { number: index + 1 } } as unknown as Node;
+}
+
+/** A top-level WHERE conjunct that is EXISTS, NOT EXISTS, IN, NOT IN or `op ANY` over a subquery. */
+function joinSubLink(node: Node): { link: any; negated: boolean } | null {
+  let negated = false;
+  let n: any = node;
+  while (n.BoolExpr?.boolop === "NOT_EXPR") {
+    negated = !negated;
+    n = n.BoolExpr.args[0];
+  }
+  const t = n.SubLink?.subLinkType;
+  return t === "EXISTS_SUBLINK" || t === "ANY_SUBLINK" ? { link: n.SubLink, negated } : null;
+}
+
+// ---------------------------------------------------------------- [NOT] EXISTS / [NOT] IN → semi/anti joins
+
+export interface ScanScope {
+  alias: string;
+  table: SourceTable;
+  service: string;
+  nullable: boolean;
+  derived?: unknown;
+}
+
+/** Column references of a join conjunct that belong to the outer query (to keep them in its row). */
+export function outerColumnRefs(conjunct: Node, input: PlanInput): Node[] {
+  const { link } = joinSubLink(conjunct)!;
+  const refs: Node[] = [];
+  collectRefs(link.testexpr, refs);
+  refs.push(...freeRefs(link.subselect.SelectStmt, input.catalog));
+  return refs;
+}
+
+/**
+ * The scan a join conjunct can go to whole: every table of the subquery and every outer
+ * column it reads belong to that one scan's service, and the service accepts it.
+ */
+export function scanForSubLink<S extends ScanScope>(conjunct: Node, scans: S[], input: PlanInput): S | null {
+  const { link } = joinSubLink(conjunct)!;
+  const services = servicesIn(link.subselect, input.catalog);
+  if (services.size !== 1) return null;
+  const owners = new Set<S>();
+  for (const ref of outerColumnRefs(conjunct, input)) {
+    const s = scanOfRef(refFields((ref as any).ColumnRef), scans);
+    if (!s) return null;
+    owners.add(s);
+  }
+  if (owners.size !== 1) return null;
+  const scan = [...owners][0];
+  if (scan.derived || scan.nullable || !services.has(scan.service)) return null;
+  const probe = {
+    SelectStmt: {
+      targetList: [resTarget({ A_Const: { ival: { ival: 1 } } } as unknown as Node)],
+      fromClause: [
+        {
+          RangeVar: {
+            schemaname: scan.service,
+            relname: scan.table.name,
+            inh: true,
+            relpersistence: "p",
+            alias: { aliasname: scan.alias },
+          },
+        },
+      ],
+      whereClause: conjunct,
+      limitOption: "LIMIT_OPTION_DEFAULT",
+      op: "SETOP_NONE",
+    },
+  } as unknown as Node;
+  try {
+    input.catalog.compileFragment(scan.service, probe, input.params, input.paramTypes);
+    return scan;
+  } catch (err) {
+    if (err instanceof PgError) return null;
+    throw err;
+  }
+}
+
+function scanOfRef<S extends ScanScope>(fields: string[], scans: S[]): S | null {
+  const column = fields[fields.length - 1];
+  if (fields.length >= 2) return scans.find((s) => s.alias === fields[fields.length - 2]) ?? null;
+  return scans.find((s) => s.table.columns.some((c) => c.name === column)) ?? null;
+}
+
+export interface SubLinkJoinContext {
+  input: PlanInput;
+  planSelect: PlanSelectFn;
+  /** binds an outer-query expression into the row of `plan` */
+  bindOuter: (node: Node) => BoundExpr;
+}
+
+/**
+ * Joins the outer plan with a [NOT] EXISTS / [NOT] IN subquery: the subquery is planned on
+ * its own with the correlation (equalities between its tables and the outer query's, in its
+ * WHERE) taken out and returned as columns, which become hash keys of a semi or anti join.
+ * NOT IN keeps its NULL semantics: a null-aware anti join, or a nested loop over
+ * `(l = r) IS NOT FALSE` when the comparison is not a plain equality.
+ */
+export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoinContext): QueryPlan {
+  const { link, negated } = joinSubLink(conjunct)!;
+  const exists = link.subLinkType === "EXISTS_SUBLINK";
+  const op = exists ? "=" : operatorOf(link.operName);
+  let select = link.subselect.SelectStmt as SelectStmt;
+  const catalog = ctx.input.catalog;
+  const correlated = freeRefs(select, catalog).length > 0;
+  const scope = correlated ? fromScope(select.fromClause as Node[], catalog) : [];
+
+  // the correlated conjuncts of the subquery's WHERE leave it; the inner columns they read are returned
+  const correlation: Node[] = [];
+  const extraTargets: Node[] = [];
+  const extraIndex = new Map<string, number>();
+  if (correlated) {
+    if (negated && !exists) throw notSupported("a correlated NOT IN (subquery)");
+    refuseCorrelatedShape(select);
+    const inner: Node[] = [];
+    for (const c of topConjuncts(select.whereClause as Node | undefined)) {
+      const refs: Node[] = [];
+      collectRefs(c, refs);
+      const outer = refs.filter((r) => !resolvesIn(scope, refFields((r as any).ColumnRef)));
+      if (outer.length === 0) {
+        inner.push(c);
+        continue;
+      }
+      if (containsSubLink(c)) throw notSupported("a correlated condition with a nested subquery");
+      correlation.push(c);
+      for (const r of refs) {
+        const fields = refFields((r as any).ColumnRef);
+        if (!resolvesIn(scope, fields)) continue;
+        const key = fields.join(".");
+        if (!extraIndex.has(key)) {
+          extraIndex.set(key, extraTargets.length);
+          extraTargets.push(resTarget(r));
+        }
+      }
+    }
+    const own = exists ? [] : ((select.targetList ?? []) as Node[]);
+    select = {
+      ...select,
+      targetList: [...own, ...extraTargets],
+      whereClause: inner.length === 0 ? undefined : inner.length === 1 ? inner[0] : andNode(inner),
+      sortClause: undefined,
+      distinctClause: undefined,
+    } as SelectStmt;
+    if (select.targetList!.length === 0) select.targetList = [resTarget(constOne())];
+    if (freeRefs(select, catalog).length > 0)
+      throw notSupported("a subquery correlated outside its WHERE conditions");
+  }
+  const right = ctx.planSelect(select, ctx.input);
+  const width = plan.columns.length;
+  const ownCount = exists ? 0 : right.columns.length - extraTargets.length;
+  const subColumn = (i: number): BoundExpr => ({
+    kind: "column",
+    index: width + i,
+    type: right.columns[i].oid,
+    typmod: right.columns[i].typmod,
+  });
+  const bind = (node: Node): BoundExpr =>
+    castTo(
+      bindExpr(node, {
+        scalars: ctx.input.scalars,
+        paramTypes: ctx.input.paramTypes,
+        columns: (fields) => {
+          if (fields[0] === syntheticRef) return subColumn(Number(fields[1]));
+          if (correlated && resolvesIn(scope, fields))
+            return subColumn(ownCount + extraIndex.get(fields.join("."))!);
+          return ctx.bindOuter(columnRef(fields));
+        },
+      }),
+      boolOid,
+      -1,
+      "implicit",
+      { scalars: ctx.input.scalars, paramTypes: ctx.input.paramTypes, columns: () => null as never },
+    );
+
+  const comparisons: BoundExpr[] = [];
+  if (!exists) {
+    const tests: Node[] = link.testexpr.RowExpr ? link.testexpr.RowExpr.args : [link.testexpr];
+    if (tests.length !== ownCount) throw notSupported("a row comparison with a subquery of another width");
+    tests.forEach((t, i) => {
+      comparisons.push(bind(aExpr(op, t, columnRef([syntheticRef, String(i)]))));
+    });
+  }
+  const conditions = [...comparisons, ...correlation.map(bind)];
+  const keys = conditions.map((c) => hashKey(c, width));
+  const estimate = Math.max(1, Math.round(plan.estimate / 2));
+
+  if (negated && !exists) {
+    // NOT IN: a left row stays only when every comparison with every right row is false
+    if (keys.every((k) => k !== null)) {
+      return hashJoin(plan, right, "anti", keys as HashKey[], null, true, estimate);
+    }
+    const all = and(comparisons);
+    return nestedLoop(
+      plan,
+      right,
+      "anti",
+      {
+        kind: "is-bool",
+        arg: all,
+        test: "false",
+        negated: true,
+        type: boolOid,
+        typmod: -1,
+      },
+      estimate,
+    );
+  }
+  const type = negated ? "anti" : "semi";
+  const hashKeys = keys.filter((k): k is HashKey => k !== null);
+  const residual = conditions.filter((_, i) => keys[i] === null);
+  if (hashKeys.length > 0) {
+    return hashJoin(plan, right, type, hashKeys, residual.length ? and(residual) : null, false, estimate);
+  }
+  return nestedLoop(plan, right, type, residual.length ? and(residual) : null, estimate);
+}
+
+const syntheticRef = "\u0000subquery";
+
+interface HashKey {
+  left: BoundExpr;
+  right: BoundExpr;
+  type: number;
+}
+
+/** `l = r` with l over the outer row only and r over the subquery's row only. */
+function hashKey(expr: BoundExpr, width: number): HashKey | null {
+  if (expr.kind !== "call" || expr.fn.name !== "=" || expr.args.length !== 2) return null;
+  const [a, b] = expr.args;
+  if (a.type !== b.type) return null;
+  const side = (e: BoundExpr): "outer" | "inner" | null => {
+    const cols = [...columnsOf(e)];
+    if (cols.length === 0) return null;
+    if (cols.every((c) => c < width)) return "outer";
+    if (cols.every((c) => c >= width)) return "inner";
+    return null;
+  };
+  const sa = side(a);
+  const sb = side(b);
+  if (sa === "outer" && sb === "inner") return { left: a, right: shift(b, -width), type: a.type };
+  if (sa === "inner" && sb === "outer") return { left: b, right: shift(a, -width), type: a.type };
+  return null;
+}
+
+function hashJoin(
+  left: QueryPlan,
+  right: QueryPlan,
+  joinType: "semi" | "anti",
+  keys: HashKey[],
+  residual: BoundExpr | null,
+  nullAware: boolean,
+  estimate: number,
+): QueryPlan {
+  return {
+    kind: "hash-join",
+    joinType,
+    build: "right",
+    left,
+    right,
+    leftKeys: keys.map((k) => k.left),
+    rightKeys: keys.map((k) => k.right),
+    keyTypes: keys.map((k) => k.type),
+    residual,
+    nullAware,
+    columns: left.columns,
+    estimate,
+  };
+}
+
+function nestedLoop(
+  left: QueryPlan,
+  right: QueryPlan,
+  joinType: "semi" | "anti",
+  condition: BoundExpr | null,
+  estimate: number,
+): QueryPlan {
+  return { kind: "nested-loop", joinType, left, right, condition, columns: left.columns, estimate };
+}
+
+const aggregateNames = new Set([
+  "count",
+  "sum",
+  "avg",
+  "min",
+  "max",
+  "string_agg",
+  "array_agg",
+  "json_agg",
+  "jsonb_agg",
+  "json_object_agg",
+  "jsonb_object_agg",
+  "bool_and",
+  "bool_or",
+  "every",
+  "stddev",
+  "stddev_samp",
+  "stddev_pop",
+  "variance",
+  "var_samp",
+  "var_pop",
+  "bit_and",
+  "bit_or",
+  "percentile_cont",
+  "percentile_disc",
+  "mode",
+]);
+
+/** A correlated subquery is decorrelated only when it is a plain filter over its tables. */
+function refuseCorrelatedShape(select: SelectStmt): void {
+  const shape: [unknown, string][] = [
+    [select.groupClause, "GROUP BY"],
+    [select.havingClause, "HAVING"],
+    [select.limitCount, "LIMIT"],
+    [select.limitOffset, "OFFSET"],
+    [select.windowClause, "WINDOW"],
+    [select.valuesLists, "VALUES"],
+  ];
+  for (const [present, what] of shape) {
+    if (present && (!Array.isArray(present) || present.length > 0))
+      throw notSupported(`${what} in a correlated subquery`);
+  }
+  if (select.op && select.op !== "SETOP_NONE") throw notSupported("a set operation in a correlated subquery");
+  const json = JSON.stringify(select.targetList ?? [], (_k, v) => (typeof v === "bigint" ? String(v) : v));
+  if (json.includes('"over"')) throw notSupported("window functions in a correlated subquery");
+  const funcs = [
+    ...json.matchAll(
+      /"funcname":\[(?:\{"String":\{"sval":"[^"]*"\}\},)*\{"String":\{"sval":"([^"]*)"\}\}\]/g,
+    ),
+  ];
+  if (funcs.some((m) => aggregateNames.has(m[1])))
+    throw notSupported("aggregates in a correlated EXISTS/IN subquery");
+}
+
+// ---------------------------------------------------------------- AST helpers
+
+function topConjuncts(node: Node | undefined): Node[] {
+  if (!node) return [];
+  const b = (node as any).BoolExpr;
+  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => topConjuncts(a));
+  return [node];
+}
+
+function collectRefs(node: unknown, into: Node[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectRefs(n, into);
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  const rec = node as Record<string, any>;
+  if (rec.ColumnRef) {
+    into.push(node as Node);
+    return;
+  }
+  if (rec.SubLink) {
+    collectRefs(rec.SubLink.testexpr, into);
+    return;
+  }
+  for (const v of Object.values(rec)) collectRefs(v, into);
+}
+
+function operatorOf(operName: any[] | undefined): string {
+  if (!operName || operName.length === 0) return "=";
+  return String(operName[operName.length - 1].String?.sval ?? "=");
+}
+
+function and(exprs: BoundExpr[]): BoundExpr {
+  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
+}
+
+function andNode(nodes: Node[]): Node {
+  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
+}
+
+function aExpr(op: string, l: Node, r: Node): Node {
+  return {
+    A_Expr: { kind: "AEXPR_OP", name: [{ String: { sval: op } }], lexpr: l, rexpr: r },
+  } as unknown as Node;
+}
+
+function columnRef(fields: string[]): Node {
+  return {
+    ColumnRef: { fields: fields.map((f) => (f === "*" ? { A_Star: {} } : { String: { sval: f } })) },
+  } as unknown as Node;
+}
+
+function constOne(): Node {
+  return { A_Const: { ival: { ival: 1 } } } as unknown as Node;
+}
+
+function resTarget(val: Node): Node {
+  return { ResTarget: { val } } as unknown as Node;
+}
+
+export type { ScopeItem };

@@ -240,6 +240,9 @@ const TYPE_NAMES: Record<DateTimeType, string> = {
 };
 
 function badFormat(type: DateTimeType, text: string): PgError {
+  // A lone one- or two-digit field that cannot be a month is a day out of range in PostgreSQL's decoder.
+  const lone = /^\s*(\d{1,2})\s*$/.exec(text);
+  if (type !== "time" && lone && (Number(lone[1]) === 0 || Number(lone[1]) > 12)) return fieldOverflow(text);
   return new PgError(INVALID_DATETIME_FORMAT, `invalid input syntax for type ${TYPE_NAMES[type]}: "${text}"`);
 }
 function fieldOverflow(text: string, hint?: string): PgError {

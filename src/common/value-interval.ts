@@ -341,6 +341,8 @@ function tokenize(lower: string): Tok[] | null {
       i += m[0].length;
       continue;
     }
+    // a date ("2024-02-29") is no interval; PostgreSQL refuses it rather than reading "2024-02" and "-29"
+    if (/^[+-]?\d+-\d+-/.test(rest)) return null;
     m = /^[+-]?\d+-\d+(?![\d.:])/.exec(rest);
     if (m) {
       out.push({ k: "ym", s: m[0] });

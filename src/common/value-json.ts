@@ -10,8 +10,9 @@ type JsonNode =
   | { k: "arr"; items: JsonNode[] }
   | { k: "obj"; entries: [string, JsonNode][] };
 
-function syntaxError(typeName: string, detail: string): PgError {
-  return new PgError(SqlState.invalidTextRepresentation, `invalid input syntax for type ${typeName}`, {
+/** PostgreSQL's jsonb input reuses the json parser, so both report "type json". */
+function syntaxError(_typeName: string, detail: string): PgError {
+  return new PgError(SqlState.invalidTextRepresentation, "invalid input syntax for type json", {
     detail,
   });
 }

@@ -47,6 +47,7 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
       timeZone: process.env.TZ || "UTC",
       resolver: (searchPath) => catalogResolver(catalog, searchPath),
       describeCache: new DescribeCache(),
+      queryMemory: config.limits?.queryMemory,
     };
     const credentials = new Map(config.users.map((u) => [u.name, makeUserCredentials(u.name, u.password)]));
     const users: UserStore = { method: config.auth, lookup: (name) => credentials.get(name) };

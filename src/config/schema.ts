@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseByteSize } from "./byte-size.ts";
 import { authMethods, configDefaults, logLevels } from "./types.ts";
 
 /**
@@ -22,6 +23,16 @@ function integerIn(min: number, max: number) {
 const portField = integerIn(0, 65535);
 const booleanField = z.preprocess(booleanText, z.boolean());
 const nonEmpty = z.string().trim().min(1, "must not be empty");
+
+const byteSizeMessage = 'must be a positive number of bytes or a size like "512MB" or "1GB"';
+const byteSizeField = z.unknown().transform((value, ctx) => {
+  const bytes = typeof value === "number" ? value : typeof value === "string" ? parseByteSize(value) : null;
+  if (bytes === null || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    ctx.addIssue({ code: "custom", message: byteSizeMessage });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 const listenSchema = z.strictObject({
   host: nonEmpty.default(configDefaults.host),
@@ -60,6 +71,9 @@ export const rawConfigSchema = z.strictObject({
   tls: z.strictObject({ cert: nonEmpty, key: nonEmpty }).nullable().default(null),
   log: z.strictObject({ level: z.enum(logLevels).default("info") }).default({ level: "info" }),
   services: z.array(serviceSchema).default([]),
+  limits: z
+    .strictObject({ queryMemory: byteSizeField.default(configDefaults.queryMemory) })
+    .default({ queryMemory: configDefaults.queryMemory }),
 });
 
 export type RawConfig = z.infer<typeof rawConfigSchema>;

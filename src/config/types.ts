@@ -31,6 +31,13 @@ export interface WeftConfig {
   log: { level: string };
   /** sqlite paths are absolute */
   services: ServiceConfig[];
+  /** resource limits; absent means the defaults */
+  limits?: LimitsConfig;
+}
+
+export interface LimitsConfig {
+  /** bytes the operators of one cross-service query may hold (hash tables, sorts, groups) */
+  queryMemory: number;
 }
 
 export const configDefaults = {
@@ -41,4 +48,5 @@ export const configDefaults = {
   database: "weft",
   auth: "scram-sha-256" as AuthMethod,
   logLevel: "info",
+  queryMemory: 1024 * 1024 * 1024,
 } as const;

@@ -40,6 +40,7 @@ export function validateConfig(raw: RawConfig, baseDir: string): WeftConfig {
     tls,
     log: { level: raw.log.level },
     services,
+    limits: { queryMemory: raw.limits.queryMemory },
   };
 }
 

@@ -29,10 +29,17 @@ export interface ScanOpener {
 export interface BuildEnv extends OperatorEnv {
   params: readonly Value[];
   scans: ScanOpener;
+  /** EXPLAIN ANALYZE: wraps each node's operator to count its rows, batches and time */
+  instrument?: (plan: QueryPlan, source: RowSource) => RowSource;
 }
 
 /** Builds the operator tree of a plan. Remote scans open lazily, when first pulled. */
 export function buildPlan(plan: QueryPlan, env: BuildEnv): RowSource {
+  const source = buildNode(plan, env);
+  return env.instrument ? env.instrument(plan, source) : source;
+}
+
+function buildNode(plan: QueryPlan, env: BuildEnv): RowSource {
   const expr = (e: Parameters<typeof compileExpr>[0]) => compileExpr(e, env.params);
   switch (plan.kind) {
     case "remote-scan":

@@ -6,6 +6,8 @@ import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.t
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
+import { pushAggregate, pushOrderLimit } from "./plan-aggpush.ts";
+import { planInnerRegion } from "./plan-inner-region.ts";
 import { planSetOperationOrValues } from "./plan-setop.ts";
 import {
   type DerivedSource,
@@ -18,6 +20,7 @@ import {
   shareParams,
   withInitParams,
 } from "./plan-subquery.ts";
+import { planSameServiceSubtree } from "./plan-subtree.ts";
 import { collectWindowCalls, inlineNamedWindows, planWindows, sortKey } from "./plan-window.ts";
 import type { BindJoinPlan, PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 import { mapColumns, remapColumns, shift } from "./remap.ts";
@@ -44,7 +47,7 @@ export interface PlanInput {
   paramTypes: number[];
 }
 
-interface Scan {
+export interface Scan {
   id: number;
   service: string;
   table: SourceTable;
@@ -61,9 +64,17 @@ interface Scan {
   derived?: DerivedSource;
 }
 
-type JoinTree =
+export type JoinTree =
   | { kind: "scan"; scan: Scan }
-  | { kind: "join"; type: "inner" | "left" | "right" | "full"; left: JoinTree; right: JoinTree; on: Node[] };
+  | {
+      kind: "join";
+      type: "inner" | "left" | "right" | "full";
+      left: JoinTree;
+      right: JoinTree;
+      on: Node[];
+      /** ON conjuncts moved into a scan (a merged same-service join puts them back in this ON) */
+      pushedOn?: Node[];
+    };
 
 /**
  * Plans a SELECT over tables of several services: each table becomes a remote
@@ -290,8 +301,10 @@ function offerJoinConditions(tree: JoinTree, scans: Scan[], bind: (n: Node) => B
         !isUnderOuter(only, tree)) ||
         (tree.type === "left" && rightIds.has(only.id) && directScan(tree.right, only)) ||
         (tree.type === "right" && leftIds.has(only.id) && directScan(tree.left, only)));
-    if (pushable && only) only.offered.push(c);
-    else kept.push(c);
+    if (pushable && only) {
+      only.offered.push(c);
+      tree.pushedOn = [...(tree.pushedOn ?? []), c];
+    } else kept.push(c);
   }
   tree.on = kept;
 }
@@ -362,7 +375,7 @@ function scansOf(expr: BoundExpr, scans: Scan[]): Scan[] {
   return [...found];
 }
 
-interface Layout {
+export interface Layout {
   /** full-width index → compact index */
   map: Map<number, number>;
   /** per scan, the table columns it must return, in compact order */
@@ -411,6 +424,19 @@ function planJoinTree(
       estimate: scanPlan.estimate,
     };
   }
+  const subtree = { input, layout, bind, remap, estimateScan };
+  const merged =
+    planSameServiceSubtree(tree, subtree) ??
+    planInnerRegion(tree, {
+      ...subtree,
+      scans,
+      planUnit: (t) => planJoinTree(t, scans, layout, input, bind, remap),
+      scansOf: (e) => scansOf(e, scans),
+      equiKey: (e, leftIds) => equiKey(e, scans, leftIds, input.scalars),
+      chooseBindJoin: (type, l, r, lk, rk, kt, res, cols) =>
+        chooseBindJoin(type, l, r, lk, rk, kt, res, cols, input),
+    });
+  if (merged) return merged;
   const left = planJoinTree(tree.left, scans, layout, input, bind, remap);
   const right = planJoinTree(tree.right, scans, layout, input, bind, remap);
   const leftWidth = left.columns.length;
@@ -738,7 +764,21 @@ function planOutput(
       ...groupKeys.map((k, i) => ({ name: `key${i}`, oid: k.type, typmod: k.typmod })),
       ...aggregates.map((a) => ({ name: a.fn.name, oid: a.type, typmod: -1 })),
     ];
-    plan = {
+    const pushedAggregate =
+      plan.kind === "remote-scan" && scans.length === 1 && !scans[0].derived
+        ? pushAggregate(
+            plan,
+            {
+              groupNodes,
+              aggNodes,
+              having: (stmt.havingClause as Node | undefined) ?? null,
+              groupKeys,
+              aggregates,
+            },
+            input,
+          )
+        : null;
+    plan = pushedAggregate ?? {
       kind: "aggregate",
       input: plan,
       groupKeys,
@@ -778,7 +818,8 @@ function planOutput(
       },
       hook,
     };
-    if (stmt.havingClause) {
+    // a HAVING the source accepted with the grouping is not repeated in memory
+    if (stmt.havingClause && !pushedAggregate?.pushed.includes("having")) {
       const predicate = castTo(bindOut(stmt.havingClause as Node), boolOid, -1, "implicit", full);
       plan = { kind: "filter", input: plan, predicate, columns: plan.columns, estimate: plan.estimate };
     }
@@ -831,6 +872,29 @@ function planOutput(
     oid: e.type,
     typmod: e.typmod,
   }));
+  if (
+    plan.kind === "remote-scan" &&
+    scans.length === 1 &&
+    !scans[0].derived &&
+    !stmt.distinctClause &&
+    stmt.limitOption !== "LIMIT_OPTION_WITH_TIES"
+  ) {
+    const sortBy = sortKeys.map((k, i) => ({
+      node:
+        k.index < targets.length
+          ? targets[k.index].node
+          : ((stmt.sortClause as any[])[i].SortBy.node as Node),
+      descending: k.descending,
+      nullsFirst: k.nullsFirst,
+    }));
+    plan = pushOrderLimit(
+      plan,
+      sortBy,
+      (stmt.limitCount as Node | undefined) ?? null,
+      (stmt.limitOffset as Node | undefined) ?? null,
+      input,
+    );
+  }
   plan = { kind: "project", input: plan, exprs, columns, estimate: plan.estimate };
 
   const column = (index: number): BoundExpr => ({

@@ -1,15 +1,16 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import type { Catalog } from "../catalog/catalog.ts";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import { arrayOf, type TypeOid } from "../common/pg-types.ts";
+import type { TypeOid } from "../common/pg-types.ts";
 import type { EncodedRow, FieldDescription } from "../common/row.ts";
 import { encodeWireCell } from "../common/value-codec.ts";
 import type { EncodeContext, FormatCode, Value } from "../common/values.ts";
 import type { NativeQuery } from "../connectors/spi.ts";
 import { buildPlan, type ScanOpener } from "../exec/build-plan.ts";
 import { compileExpr } from "../exec/compile-expr.ts";
+import type { Instrumentation } from "../exec/instrument.ts";
 import { createMemoryBudget } from "../exec/memory-budget.ts";
-import type { EvalContext, RowSource } from "../exec/row-source.ts";
+import type { EvalContext, MemoryBudget, RowSource } from "../exec/row-source.ts";
 import {
   commonType,
   resolveAggregate,
@@ -18,7 +19,8 @@ import {
   resolveOperator,
 } from "../exec/scalar/index.ts";
 import type { BoundExpr } from "../planner/bound-expr.ts";
-import { withKeyFilter } from "../planner/fragment-key-filter.ts";
+import { type ExplainEnv, type ExplainStats, explainTree } from "../planner/explain.ts";
+import { renderExplainText } from "../planner/explain-render.ts";
 import { type PlannerCatalog, planSelect } from "../planner/plan-select.ts";
 import type { QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
 import type { ScalarCatalog } from "../planner/scalar-catalog.ts";
@@ -36,8 +38,8 @@ export const scalarCatalog: ScalarCatalog = {
   commonType,
 };
 
-/** Memory one cross-service query may hold in operators (hash tables, sorts, groups). */
-const queryMemoryLimit = 1024 * 1024 * 1024;
+/** Memory one cross-service query may hold in operators (hash tables, sorts, groups), unless configured. */
+export const defaultQueryMemory = 1024 * 1024 * 1024;
 
 export function plannerCatalog(catalog: Catalog, resolver: RelationResolver): PlannerCatalog {
   return {
@@ -83,6 +85,43 @@ export interface FederatedContext {
   tx: Transactions;
   encode: EncodeContext;
   signal: AbortSignal;
+  /** bytes the query's operators may hold (config limits.queryMemory) */
+  memoryLimit?: number;
+}
+
+/** The operator tree of a plan, ready to pull; `instrumentation` counts for EXPLAIN ANALYZE. */
+export function buildFederated(
+  ctx: FederatedContext,
+  plan: QueryPlan,
+  params: Value[],
+  paramTypes: number[],
+  instrumentation?: Instrumentation,
+): { source: RowSource; budget: MemoryBudget; evalContext: EvalContext } {
+  const now = utcTimestamp(new Date());
+  const evalContext: EvalContext = {
+    settings: ctx.encode,
+    transactionTimestamp: now,
+    statementTimestamp: now,
+  };
+  const budget = createMemoryBudget(ctx.memoryLimit ?? defaultQueryMemory);
+  const direct: ScanOpener = {
+    open: (scan, extra) =>
+      openScan(
+        ctx,
+        scan,
+        extra ? [...params, ...extra.values] : params,
+        extra ? [...paramTypes, ...extra.types] : paramTypes,
+      ),
+  };
+  const scans = instrumentation ? instrumentation.opener(direct) : direct;
+  const source = buildPlan(plan, {
+    ctx: evalContext,
+    budget,
+    params,
+    scans,
+    instrument: instrumentation?.wrap,
+  });
+  return { source, budget, evalContext };
 }
 
 /** Runs a cross-service plan and encodes its rows as the mirror described the result. */
@@ -94,23 +133,7 @@ export async function startFederated(
   params: Value[],
   paramTypes: number[],
 ): Promise<Execution> {
-  const now = utcTimestamp(new Date());
-  const evalContext: EvalContext = {
-    settings: ctx.encode,
-    transactionTimestamp: now,
-    statementTimestamp: now,
-  };
-  const budget = createMemoryBudget(queryMemoryLimit);
-  const scans: ScanOpener = {
-    open: (scan, extra) =>
-      openScan(
-        ctx,
-        scan,
-        extra ? [...params, ...extra.values] : params,
-        extra ? [...paramTypes, ...extra.types] : paramTypes,
-      ),
-  };
-  const source = buildPlan(plan, { ctx: evalContext, budget, params, scans });
+  const { source, evalContext } = buildFederated(ctx, plan, params, paramTypes);
   const casts = fields.map((f, i) =>
     outputCast(plan.columns[i]?.oid ?? f.typeOid, f.typeOid, f.typeModifier),
   );
@@ -178,106 +201,23 @@ export function explainPlan(
   params: Value[],
   paramTypes: number[],
 ): string[] {
-  const lines: string[] = [];
-  const walk = (p: QueryPlan, depth: number) => {
-    const pad = "  ".repeat(depth);
-    const head = depth === 0 ? "" : "->  ";
-    switch (p.kind) {
-      case "remote-scan": {
-        const native = compileFragment(catalog, p.service, p.fragment, params, paramTypes);
-        const kind = catalog.service(p.service)?.config.kind ?? "?";
-        lines.push(`${pad}${head}Remote Scan on service "${p.service}" (${kind})  (rows≈${p.estimate})`);
-        lines.push(`${pad}      Native SQL: ${native.text}`);
-        for (const why of p.kept) lines.push(`${pad}      Kept in memory: ${why}`);
-        return;
-      }
-      case "hash-join":
-        lines.push(
-          `${pad}${head}Hash ${cap(p.joinType)} Join  (build ${p.build}, ${p.leftKeys.length} key${p.leftKeys.length > 1 ? "s" : ""})`,
-        );
-        if (p.residual) lines.push(`${pad}      Join Filter: in memory`);
-        walk(p.left, depth + 1);
-        walk(p.right, depth + 1);
-        return;
-      case "bind-join": {
-        const kind = catalog.service(p.inner.service)?.config.kind ?? "?";
-        lines.push(
-          `${pad}${head}Bind ${cap(p.joinType)} Join  (keys from the ${p.outerSide} side to service "${p.inner.service}" (${kind}) in batches of ${p.batchSize}, ${p.concurrency} in flight; hash join past ${p.switchAt} outer rows)`,
-        );
-        const outer = p.outerSide === "left" ? p.left : p.right;
-        walk(outer, depth + 1);
-        const keyed = withKeyFilter(p.inner.fragment, p.innerKeyAlias, p.innerKeyColumn, params.length + 1);
-        const native = compileFragment(
-          catalog,
-          p.inner.service,
-          keyed,
-          [...params, [null]],
-          [...paramTypes, arrayOf(p.keyType)],
-        );
-        lines.push(`${pad}  ->  Remote Scan on service "${p.inner.service}" (${kind}) per batch of keys`);
-        lines.push(`${pad}        Native SQL: ${native.text}`);
-        for (const why of p.inner.kept) lines.push(`${pad}        Kept in memory: ${why}`);
-        return;
-      }
-      case "nested-loop":
-        lines.push(`${pad}${head}Nested Loop ${cap(p.joinType)} Join`);
-        walk(p.left, depth + 1);
-        walk(p.right, depth + 1);
-        return;
-      case "aggregate":
-        lines.push(
-          `${pad}${head}Hash Aggregate  (${p.groupKeys.length} group keys, ${p.aggregates.length} aggregates)`,
-        );
-        break;
-      case "filter":
-        lines.push(`${pad}${head}Filter (in memory)`);
-        break;
-      case "project":
-        lines.push(`${pad}${head}Project`);
-        break;
-      case "sort":
-        lines.push(`${pad}${head}Sort  (${p.keys.length} keys)`);
-        break;
-      case "limit":
-        lines.push(`${pad}${head}Limit`);
-        break;
-      case "distinct":
-        lines.push(`${pad}${head}Distinct`);
-        break;
-      case "window":
-        lines.push(
-          `${pad}${head}WindowAgg  (${p.functions.map((f) => f.name).join(", ")}; ${p.partitionBy.length} partition keys, ${p.orderBy.length} order keys)`,
-        );
-        break;
-      case "distinct-on":
-        lines.push(`${pad}${head}Distinct On  (${p.on.length} keys)`);
-        break;
-      case "set-operation":
-        lines.push(`${pad}${head}${cap(p.op)}${p.all ? " All" : ""} (in memory)`);
-        walk(p.left, depth + 1);
-        walk(p.right, depth + 1);
-        return;
-      case "values":
-        lines.push(`${pad}${head}Values Scan  (${p.rows.length} rows)`);
-        return;
-      case "init-params":
-        // the computed parameters get NULL placeholders: EXPLAIN does not run the subqueries
-        params = [...params, ...new Array(Math.max(0, p.paramTypes.length - params.length)).fill(null)];
-        paramTypes = [...p.paramTypes];
-        for (const init of p.inits) {
-          lines.push(`${pad}${head}InitPlan $${init.index + 1} (${init.mode} subquery, run once first)`);
-          walk(init.plan, depth + 2);
-        }
-        break;
-    }
-    walk(p.input, depth + 1);
-  };
-  walk(plan, 0);
-  return lines;
+  return renderExplainText(explainTree(plan, explainEnv(catalog, params, paramTypes)));
 }
 
-function cap(s: string): string {
-  return s[0].toUpperCase() + s.slice(1);
+/** What the plan renderer needs from the catalog: each service's compiler and kind. */
+export function explainEnv(
+  catalog: Catalog,
+  params: Value[],
+  paramTypes: number[],
+  stats?: ExplainStats,
+): ExplainEnv {
+  return {
+    compile: (service, fragment, p, types) => compileFragment(catalog, service, fragment, p, types),
+    serviceKind: (service) => catalog.service(service)?.config.kind ?? "?",
+    params,
+    paramTypes,
+    stats,
+  };
 }
 
 function utcTimestamp(d: Date): string {

@@ -11,6 +11,8 @@ export interface SessionDeps {
   timeZone: string;
   resolver(searchPath: string[]): RelationResolver;
   describeCache: DescribeCache;
+  /** bytes one cross-service query's operators may hold (config limits.queryMemory; default 1 GB) */
+  queryMemory?: number;
 }
 
 /** Resolves table names against the services of the catalog and a session's search_path. */

@@ -20,8 +20,8 @@ import type { ParsedStatement } from "../sql/parse.ts";
 import { Cursors, cursorOptions } from "./cursors.ts";
 import type { Description } from "./describe-cache.ts";
 import { type Execution, ExecutionPortal, inMemory, tagOnly } from "./execution.ts";
-import { explainService } from "./explain.ts";
-import { explainPlan, planFederated, startFederated } from "./federated.ts";
+import { explainFederated, explainOptions, explainServiceStatement } from "./explain-run.ts";
+import { type FederatedContext, planFederated, startFederated } from "./federated.ts";
 import { literalParams } from "./literal-params.ts";
 import { parseSqlCached as parseSql } from "./parse-cache.ts";
 import { startRemote } from "./remote.ts";
@@ -266,7 +266,8 @@ export class WeftSession implements Session {
         {
           // the mirror infers the parameter types of the explained statement
           const d = await this.deps.mirror.describe(sql, paramTypes, this.mirrorContext());
-          return { ...analyzed, paramTypes: d.paramTypes, fields: [textField("QUERY PLAN")] };
+          const format = explainOptions(route.stmt.options).format;
+          return { ...analyzed, paramTypes: d.paramTypes, fields: [explainField(format)] };
         }
       case "fetch": {
         const cursor = this.cursors.get(route.stmt.portalname ?? "");
@@ -374,39 +375,38 @@ export class WeftSession implements Session {
         if (route.inner.kind === "mirror") {
           return this.mirrorExecution(parsed.text, analyzed.paramTypes, params, paramFormats, resultFormats);
         }
-        if (route.inner.kind === "federated") {
-          checkExplainOptions(route.stmt.options);
-          const values = decodeParams(
-            params,
-            paramFormats,
-            analyzed.paramTypes,
-            this.settings.encodeContext(),
-          );
-          const inner = (route.stmt.query as Node) ?? parsed.ast;
-          const plan = planFederated(inner, this.deps.catalog, this.resolver(), values, analyzed.paramTypes);
-          const lines = explainPlan(plan, this.deps.catalog, values, analyzed.paramTypes);
-          const ctx = this.settings.encodeContext();
-          const format = resultFormats[0] ?? 0;
-          const rows = lines.map((l): EncodedRow => [encodeCell(l, Oid.text, format, ctx)]);
-          return inMemory([{ ...textField("QUERY PLAN"), format }], rows, () => "EXPLAIN");
-        }
-        if (route.inner.kind !== "service") {
+        if (route.inner.kind !== "service" && route.inner.kind !== "federated") {
           throw new PgError(SqlState.featureNotSupported, "EXPLAIN supports queries only");
         }
-        checkExplainOptions(route.stmt.options);
+        const inner = route.inner;
+        const options = explainOptions(route.stmt.options);
         const paramTypes = analyzed.paramTypes;
         const values = decodeParams(params, paramFormats, paramTypes, this.settings.encodeContext());
-        const lines = explainService(
-          this.deps,
-          route.inner,
-          (route.stmt.query as Node) ?? parsed.ast,
-          values,
-          paramTypes,
-        );
+        const query = (route.stmt.query as Node) ?? parsed.ast;
+        const lines = await this.guarded(async (signal) => {
+          if (inner.kind === "service") {
+            return explainServiceStatement(
+              this.deps,
+              this.tx,
+              signal,
+              inner,
+              query,
+              options,
+              values,
+              paramTypes,
+            );
+          }
+          const planning = performance.now();
+          const plan = planFederated(query, this.deps.catalog, this.resolver(), values, paramTypes);
+          const planningMs = performance.now() - planning;
+          const ctx = this.federatedContext(signal);
+          return explainFederated(ctx, plan, options, values, paramTypes, planningMs);
+        });
         const ctx = this.settings.encodeContext();
         const format = resultFormats[0] ?? 0;
-        const rows = lines.map((l): EncodedRow => [encodeCell(l, Oid.text, format, ctx)]);
-        return inMemory([{ ...textField("QUERY PLAN"), format }], rows, () => "EXPLAIN");
+        const oid = options.format === "json" ? Oid.json : Oid.text;
+        const rows = lines.map((l): EncodedRow => [encodeCell(l, oid, format, ctx)]);
+        return inMemory([{ ...explainField(options.format), format }], rows, () => "EXPLAIN");
       }
       case "declare":
         return tagOnly(await this.declareCursor(route, parsed));
@@ -490,8 +490,17 @@ export class WeftSession implements Session {
     signal: AbortSignal,
   ): Promise<Execution> {
     const plan = planFederated(ast, this.deps.catalog, this.resolver(), values, paramTypes);
-    const ctx = { catalog: this.deps.catalog, tx: this.tx, encode: this.settings.encodeContext(), signal };
-    return startFederated(ctx, plan, fields, formats, values, paramTypes);
+    return startFederated(this.federatedContext(signal), plan, fields, formats, values, paramTypes);
+  }
+
+  private federatedContext(signal: AbortSignal): FederatedContext {
+    return {
+      catalog: this.deps.catalog,
+      tx: this.tx,
+      encode: this.settings.encodeContext(),
+      signal,
+      memoryLimit: this.deps.queryMemory,
+    };
   }
 
   private resolver() {
@@ -789,26 +798,10 @@ function cursorQueryText(sql: string): string {
 
 const voidOid = 2278;
 
-/** EXPLAIN of a pushed-down statement shows the plan only; running it (ANALYZE) or other formats come later. */
-function checkExplainOptions(options: Node[] | undefined): void {
-  for (const o of options ?? []) {
-    const def = (o as any).DefElem;
-    const name = String(def?.defname ?? "");
-    const value =
-      def?.arg?.String?.sval ?? def?.arg?.A_Const?.sval?.sval ?? def?.arg?.A_Const?.boolval?.boolval;
-    if (name === "analyze" && value !== false && value !== "false" && value !== "off") {
-      throw new PgError(
-        SqlState.featureNotSupported,
-        "EXPLAIN ANALYZE of a service statement is not supported yet",
-      );
-    }
-    if (name === "format" && String(value).toLowerCase() !== "text") {
-      throw new PgError(
-        SqlState.featureNotSupported,
-        `EXPLAIN (FORMAT ${String(value).toUpperCase()}) of a service statement is not supported yet`,
-      );
-    }
-  }
+/** The one column of EXPLAIN: text lines, or (FORMAT JSON) one json value. */
+function explainField(format: "text" | "json"): FieldDescription {
+  const field = textField("QUERY PLAN");
+  return format === "json" ? { ...field, typeOid: Oid.json, typeSize: typeSize(Oid.json) } : field;
 }
 
 export type { RowSink };

@@ -614,4 +614,77 @@ export const corpus: readonly DifferentialQuery[] = [
     covers: "string_agg / array_agg with ORDER BY (NULLS FIRST, DESC) over a cross-service join",
     sql: "select e.dept_no, string_agg(a.role, ',' order by a.role desc nulls first, a.emp_no, a.project_id), array_agg(a.hours order by a.hours, a.emp_no, a.project_id) from hr.employees e join ops.assignment a on a.emp_no = e.emp_no where e.emp_no < 10100 group by e.dept_no order by e.dept_no nulls first",
   },
+  // ------------------------------------------------------------------ grouping / top-N pushed into one scan
+  // (an uncorrelated subquery over another service makes these cross-service; its value is a parameter,
+  // and the rest is one scan whose service gets the GROUP BY, ORDER BY and LIMIT)
+  {
+    id: "x-aggpush-one-scan",
+    covers:
+      "GROUP BY + count/sum/avg/min/max pushed into a MariaDB scan: NULL group, NULL inputs, count(col) vs count(*)",
+    sql: "select e.manager_no, count(*), count(e.score), sum(e.score), avg(e.emp_no), min(e.hire_date), max(e.last_name) from hr.employees e where e.emp_no < (select max(emp_no) from crm.salaries) group by e.manager_no order by e.manager_no nulls first",
+  },
+  {
+    id: "x-aggpush-having-expr-key",
+    covers:
+      "GROUP BY an expression with a constant (by position at the source), HAVING pushed, ORDER BY an aggregate",
+    sql: "select s.emp_no % 7 as bucket, count(*) as n, sum(s.salary), avg(s.salary) from crm.salaries s where s.emp_no >= (select min(emp_no) from hr.employees) group by 1 having count(*) > 3 order by n desc, bucket",
+  },
+  {
+    id: "x-aggpush-having-key",
+    covers: "HAVING over a group key expression stays in memory; no rows and an empty-input global aggregate",
+    sql: "select s.emp_no % 5 as bucket, sum(s.salary) from crm.salaries s where s.emp_no >= (select min(emp_no) from hr.employees) group by s.emp_no % 5 having s.emp_no % 5 > 1 order by 1",
+  },
+  {
+    id: "x-aggpush-empty-global",
+    covers: "a global aggregate over no rows: count 0, sum/avg/min NULL",
+    sql: "select count(*), count(s.salary), sum(s.salary), avg(s.salary), min(s.from_date) from crm.salaries s where s.emp_no > (select max(emp_no) from hr.employees) + 1000000",
+  },
+  {
+    id: "x-aggpush-topn-groups",
+    covers:
+      "top-N over pushed groups: ORDER BY an aggregate DESC + tie-break, LIMIT/OFFSET pushed as count+offset",
+    sql: "select a.project_id, sum(a.hours) as h, count(*) from ops.assignment a where a.emp_no >= (select min(emp_no) from hr.employees) group by a.project_id order by h desc nulls last, a.project_id limit 5 offset 2",
+  },
+  {
+    id: "x-topn-one-scan-nulls",
+    covers:
+      "ORDER BY a NULLable column DESC NULLS LAST / ASC (NULLS LAST default) + LIMIT pushed into a MariaDB scan",
+    sql: "select e.emp_no, e.manager_no, e.score from hr.employees e where e.emp_no > (select min(emp_no) from crm.salaries) order by e.manager_no desc nulls last, e.score, e.emp_no limit 7",
+  },
+  {
+    id: "x-topn-one-scan-nulls-first",
+    covers:
+      "ORDER BY … NULLS FIRST + LIMIT/OFFSET pushed into a PostgreSQL scan, a sort key outside the select list",
+    sql: "select s.emp_no, s.from_date from crm.salaries s where s.salary > (select min(score) from hr.employees) order by s.to_date nulls first, s.salary desc, s.emp_no, s.from_date limit 4 offset 3",
+  },
+  {
+    id: "x-subtree-hr-join-crm",
+    covers:
+      "two hr tables joined in hr (one remote join) with crm; WHERE on both hr tables and a NULL dept_no",
+    sql: "select e.emp_no, d.dept_name, st.status from hr.employees e join hr.departments d on d.dept_no = e.dept_no join crm.employee_status st on st.emp_no = e.emp_no where d.dept_no <> 'd001' and e.emp_no < 10200 order by e.emp_no",
+  },
+  {
+    id: "x-subtree-hr-left-join-crm",
+    covers:
+      "hr LEFT JOIN hr pushed whole (NULL-extended departments), its ON holding a filter on the nullable side, then crm",
+    sql: "select e.emp_no, e.dept_no, d.dept_name, c.contact_id from hr.employees e left join hr.departments d on d.dept_no = e.dept_no and d.dept_no <> 'd002' left join crm.contact c on c.emp_no = e.emp_no where e.emp_no < 10100 order by e.emp_no, c.contact_id nulls first",
+  },
+  {
+    id: "x-subtree-comma-hr-crm-hr",
+    covers:
+      "comma joins hr, crm, hr: the two hr tables regrouped into one remote join, SELECT * column order kept",
+    sql: "select * from hr.departments d, crm.employee_status st, hr.employees e where e.dept_no = d.dept_no and st.emp_no = e.emp_no and e.emp_no < 10060 order by e.emp_no",
+  },
+  {
+    id: "x-chain-bad-order",
+    covers:
+      "three-service inner chain written big-first: reordered by estimates, output order and results unchanged",
+    sql: "select s.salary, a.project_id, p.name, s.emp_no from crm.salaries s join ops.assignment a on a.emp_no = s.emp_no join crm.project p on p.project_id = a.project_id join hr.employees e on e.emp_no = s.emp_no where p.project_id = 2 and e.gender is not null order by s.emp_no, s.salary, a.project_id",
+  },
+  {
+    id: "x-chain-nulls-cross",
+    covers:
+      "inner chain with a NULL-able key (manager_no), a non-equality condition and a cross-service residual",
+    sql: "select e.emp_no, m.emp_no as mgr, p.project_id from crm.project p join hr.employees e on e.emp_no = p.lead_emp_no join hr.employees m on m.emp_no = e.manager_no join ops.assignment a on a.project_id = p.project_id and a.hours > e.emp_no - e.emp_no where p.project_id <= 20 order by 1, 2, 3",
+  },
 ];

@@ -314,3 +314,50 @@ describe("cross-service window functions, DISTINCT ON, set operations and VALUES
     assert.match(text, /WindowAgg {2}\(rank/);
   });
 });
+
+describe("grouping, ORDER BY and LIMIT pushed into the only scan", () => {
+  const overCustomers = "(select min(id) from my.customer)";
+  test("GROUP BY + aggregates + HAVING over one scan run at the source, NULL groups and NULL inputs", async () => {
+    await same(
+      `select customer_id, count(*), count(price), sum(price), min(item), max(ordered_at), avg(qty) from pgs.orders where qty >= ${overCustomers} group by customer_id order by customer_id nulls first`,
+    );
+    await same(
+      `select customer_id % 2 as parity, sum(qty) from pgs.orders where id > ${overCustomers} group by 1 having sum(qty) > 3 order by 1`,
+    );
+    await same(`select count(*), sum(price), avg(price) from pgs.orders where qty > ${overCustomers} + 100`);
+    await same(
+      `select count(distinct customer_id), string_agg(item, ',' order by item) from pgs.orders where id >= ${overCustomers}`,
+    );
+  });
+
+  test("ORDER BY … LIMIT and LIMIT/OFFSET over one scan, NULL ordering, ties", async () => {
+    await same(
+      `select id, price from pgs.orders where id >= ${overCustomers} order by price desc, id limit 3`,
+    );
+    await same(
+      `select id, price from pgs.orders where id >= ${overCustomers} order by price nulls first, id limit 2 offset 1`,
+    );
+    await same(
+      `select customer_id, sum(qty) as total from pgs.orders where id >= ${overCustomers} group by customer_id order by total desc, customer_id nulls last limit 2`,
+    );
+    const r = await client.query(
+      `select count(*) from (select id from pgs.orders where id >= ${overCustomers} limit 4) t`,
+    );
+    assert.equal(r.rows[0].count, "4");
+  });
+
+  test("EXPLAIN shows the pushed GROUP BY and LIMIT in the native SQL", async () => {
+    const plan = async (sql: string) =>
+      (await client.query(`explain ${sql}`)).rows.map((row) => row["QUERY PLAN"]).join("\n");
+    const grouped = await plan(
+      `select customer_id, sum(qty) from pgs.orders where id > ${overCustomers} group by customer_id having count(*) > 1`,
+    );
+    assert.match(grouped, /GROUP BY/);
+    assert.match(grouped, /HAVING/);
+    assert.doesNotMatch(grouped, /Aggregate/);
+    const top = await plan(
+      `select id, item from pgs.orders where id > ${overCustomers} order by qty desc, id limit 2 offset 1`,
+    );
+    assert.match(top, /ORDER BY .*DESC.*LIMIT \$2/s);
+  });
+});

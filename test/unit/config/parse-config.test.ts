@@ -38,6 +38,7 @@ users:
   - { name: weft, password: "\${WEFT_PASSWORD}" }
 auth: md5
 log: { level: debug }
+limits: { queryMemory: 512MB }
 services:
   - { name: mysql, kind: mysql,    url: "mysql://root@127.0.0.1:3306/hr", pool: 10 }
   - { name: pgsql, kind: postgres, url: "postgres://postgres@127.0.0.1:5432/crm", schema: public }
@@ -59,6 +60,7 @@ services:
         { name: "pgsql", kind: "postgres", url: "postgres://postgres@127.0.0.1:5432/crm", schema: "public" },
         { name: "files", kind: "sqlite", path: "/etc/weft/data/files.db" },
       ],
+      limits: { queryMemory: 512 * 1024 * 1024 },
     });
   });
 
@@ -73,6 +75,7 @@ services:
       tls: null,
       log: { level: "info" },
       services: [],
+      limits: { queryMemory: 1024 * 1024 * 1024 },
     });
   });
 
@@ -415,6 +418,39 @@ describe("parseConfig: each rule names its field", () => {
       `${user}listen: { port: 99999 }\nservices: [{ name: "Bad", kind: nope }]`,
       "listen.port",
       "listen.port: must be an integer between 0 and 65535",
+    );
+  });
+});
+
+describe("parseConfig: limits", () => {
+  test("queryMemory takes bytes or a size with a 1024-based unit", () => {
+    const memory = (value: string) => parse(`${user}limits: { queryMemory: ${value} }`).limits?.queryMemory;
+    assert.equal(memory("1048576"), 1048576);
+    assert.equal(memory('"65536"'), 65536);
+    assert.equal(memory("64kB"), 64 * 1024);
+    assert.equal(memory('"512 MB"'), 512 * 1024 * 1024);
+    assert.equal(memory("1GB"), 1024 ** 3);
+    assert.equal(memory("2gb"), 2 * 1024 ** 3);
+    assert.equal(memory("1.5GB"), 1.5 * 1024 ** 3);
+    assert.equal(parse(`${user}limits: {}`).limits?.queryMemory, 1024 ** 3);
+  });
+
+  test("queryMemory from an environment variable", () => {
+    const config = parse(`${user}limits: { queryMemory: "${ref("MEM")}" }`, { MEM: "256MB" });
+    assert.equal(config.limits?.queryMemory, 256 * 1024 * 1024);
+  });
+
+  test("a bad size names the field", () => {
+    const message = 'limits.queryMemory: must be a positive number of bytes or a size like "512MB" or "1GB"';
+    for (const bad of ["lots", "0", "-5", "12XB", "1.5", "true"]) {
+      assertConfigError(`${user}limits: { queryMemory: ${bad} }`, "limits.queryMemory", message);
+    }
+  });
+
+  test("unknown limit keys are refused", () => {
+    assert.throws(
+      () => parse(`${user}limits: { rowLimit: 5 }`),
+      (err: unknown) => err instanceof ConfigError && err.field.startsWith("limits"),
     );
   });
 });

@@ -83,7 +83,9 @@ const catalog: PlannerCatalog = {
   },
   compileFragment: (_service, fragment) => {
     const s = (fragment as any).SelectStmt;
-    if (s.whereClause || s.fromClause[0].RangeSubselect)
+    const grouped = s.groupClause || s.sortClause || s.limitCount;
+    const computed = (s.targetList as any[]).some((r) => !r.ResTarget.val.ColumnRef);
+    if (s.whereClause || s.fromClause[0].RangeSubselect || grouped || computed)
       throw new PgError("0A000", "the fake service runs bare scans only");
     return { text: "native", params: [], returnsRows: true };
   },

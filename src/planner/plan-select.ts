@@ -3,6 +3,7 @@ import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
 import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.ts";
+import { aggregateNames } from "./aggregate-names.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
@@ -690,27 +691,6 @@ interface Target {
   node: Node;
   name: string;
 }
-
-const aggregateNames = new Set([
-  "count",
-  "sum",
-  "avg",
-  "min",
-  "max",
-  "string_agg",
-  "array_agg",
-  "json_agg",
-  "jsonb_agg",
-  "bool_and",
-  "bool_or",
-  "every",
-  "stddev",
-  "stddev_samp",
-  "stddev_pop",
-  "variance",
-  "var_samp",
-  "var_pop",
-]);
 
 function isAggregateCall(node: Node): boolean {
   const f = (node as any).FuncCall;

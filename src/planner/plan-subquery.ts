@@ -1,6 +1,7 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type { SourceTable } from "../connectors/spi.ts";
+import { aggregateNames } from "./aggregate-names.ts";
 import { bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
@@ -552,34 +553,6 @@ function nestedLoop(
 ): QueryPlan {
   return { kind: "nested-loop", joinType, left, right, condition, columns: left.columns, estimate };
 }
-
-const aggregateNames = new Set([
-  "count",
-  "sum",
-  "avg",
-  "min",
-  "max",
-  "string_agg",
-  "array_agg",
-  "json_agg",
-  "jsonb_agg",
-  "json_object_agg",
-  "jsonb_object_agg",
-  "bool_and",
-  "bool_or",
-  "every",
-  "stddev",
-  "stddev_samp",
-  "stddev_pop",
-  "variance",
-  "var_samp",
-  "var_pop",
-  "bit_and",
-  "bit_or",
-  "percentile_cont",
-  "percentile_disc",
-  "mode",
-]);
 
 /** A correlated subquery is decorrelated only when it is a plain filter over its tables. */
 function refuseCorrelatedShape(select: SelectStmt): void {

@@ -6,5 +6,4 @@
 export const notYetSupported: ReadonlySet<string> = new Set<string>([
   "crm-percentile", // WITHIN GROUP cannot be pushed down to postgres service "crm"
   "x-lateral", // cross-service statement (planner not written yet)
-  "x-dates", // cross-service statement (planner not written yet)
 ]);

@@ -7,6 +7,7 @@ import "./numeric-ops.ts";
 import "./functions-math.ts";
 import "./functions-string.ts";
 import "./functions-datetime.ts";
+import "./number-format.ts";
 import "./functions-json.ts";
 import "./aggregates.ts";
 

@@ -6,6 +6,7 @@ import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.t
 import { aggregateNames } from "./aggregate-names.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import { eagerAggregate } from "./eager-aggregate.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
 import { pushAggregate, pushOrderLimit } from "./plan-aggpush.ts";
 import { planInnerRegion } from "./plan-inner-region.ts";
@@ -86,6 +87,7 @@ export type JoinTree =
 export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
   try {
     stmt = rewriteJoinUsing(decorrelateScalarSubqueries(inlineCtes(stmt), input.catalog), input.catalog);
+    stmt = eagerAggregate(stmt, input.catalog);
     input = shareParams(input);
     return (
       planSetOperationOrValues(stmt, input, planSelect) ??

@@ -55,6 +55,8 @@ interface Group {
   states: unknown[];
   stateBytes: number[];
   buffers: (Buffered[] | null)[];
+  /** per DISTINCT call, the argument keys already buffered: duplicates are dropped on arrival */
+  seen: (Set<HashKey> | null)[];
 }
 
 const STATE_BYTES = 64;
@@ -86,6 +88,7 @@ async function* run(
       states: aggregates.map((a, i) => (buffered[i] ? null : a.def.init())),
       stateBytes: aggregates.map(() => STATE_BYTES),
       buffers: buffered.map((b) => (b ? [] : null)),
+      seen: aggregates.map((a) => (a.distinct ? new Set<HashKey>() : null)),
     };
     return g;
   };
@@ -127,6 +130,13 @@ async function* run(
         if (a.def.strict && hasNull(args)) continue;
         const buffer = g.buffers[i];
         if (buffer) {
+          const seen = g.seen[i];
+          if (seen) {
+            const k = groupKey(args, a.argOids);
+            if (seen.has(k)) continue;
+            seen.add(k);
+            memory.grow(hashKeyBytes(k) + 16);
+          }
           const sortValues = a.orderBy ? evalKeys(a.orderBy, row, ctx) : [];
           memory.grow(estimateRowBytes(args) + estimateRowBytes(sortValues) + 32);
           buffer.push({ args, sortValues });
@@ -140,6 +150,7 @@ async function* run(
     for (let i = 0; i < aggregates.length; i++) {
       const buffer = g.buffers[i];
       if (buffer) {
+        g.seen[i] = null;
         g.states[i] = aggregates[i].def.init();
         for (const args of orderedArgs(aggregates[i], buffer)) stepInto(g, i, args);
       }

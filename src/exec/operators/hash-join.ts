@@ -31,7 +31,7 @@ import {
   padLeft,
   padRight,
 } from "./join-types.ts";
-import { evalKeys, groupKey, type HashKey, hasNull, type KeyExpr } from "./keys.ts";
+import { evalKeys, groupKey, type HashKey, hasNull, joinKeyOf, type KeyExpr } from "./keys.ts";
 import { Reservation } from "./reservation.ts";
 
 export interface HashJoinSpec {
@@ -49,7 +49,8 @@ export interface HashJoinSpec {
 
 interface BuildEntry {
   row: Row;
-  keys: Value[];
+  /** the key values, kept only for NOT IN (a NULL in a multi-column key needs them) */
+  keys: Value[] | null;
   matched: boolean;
 }
 
@@ -103,9 +104,14 @@ async function* run(
     const batch = await buildSource.next();
     if (batch === null) break;
     for (const row of batch) {
-      const keys = evalKeys(buildKeys, row, ctx);
       buildCount++;
-      if (hasNull(keys)) {
+      const keys = spec.nullAware ? evalKeys(buildKeys, row, ctx) : null;
+      const k = keys
+        ? hasNull(keys)
+          ? null
+          : groupKey(keys, buildOids)
+        : joinKeyOf(buildKeys, buildOids, row, ctx);
+      if (k === null) {
         // only needed when they are output, or to decide NOT IN
         if (keepBuildUnmatched || spec.nullAware) {
           memory.grow(estimateRowBytes(row) + ENTRY_OVERHEAD);
@@ -114,8 +120,7 @@ async function* run(
         continue;
       }
       memory.grow(estimateRowBytes(row) + ENTRY_OVERHEAD);
-      const k = groupKey(keys, buildOids);
-      const entry = { row, keys, matched: false };
+      const entry: BuildEntry = { row, keys, matched: false };
       const list = table.get(k);
       if (list) list.push(entry);
       else table.set(k, [entry]);
@@ -140,8 +145,8 @@ async function* run(
     const batch = await probeSource.next();
     if (batch === null) break;
     for (const p of batch) {
-      const keys = evalKeys(probeKeys, p, ctx);
-      const candidates = hasNull(keys) ? undefined : table.get(groupKey(keys, probeOids));
+      const key = joinKeyOf(probeKeys, probeOids, p, ctx);
+      const candidates = key === null ? undefined : table.get(key);
       let matchedAny = false;
       if (candidates) {
         for (const c of candidates) {
@@ -210,7 +215,8 @@ async function* probeNotIn(
     return;
   }
   // could `a` equal `b` row-wise (every column equal or involving NULL)?
-  const mayEqual = (a: Value[], b: Value[]) => {
+  const mayEqual = (a: Value[], entryKeys: Value[] | null) => {
+    const b = entryKeys as Value[]; // always kept in NOT IN mode
     for (let i = 0; i < a.length; i++) {
       if (a[i] === null || b[i] === null) continue;
       if (groupKey([a[i]], [probeOids[i]]) !== groupKey([b[i]], [buildOids[i]])) return false;

@@ -54,6 +54,26 @@ export function groupKey(values: readonly Value[], oids: readonly TypeOid[]): Ha
   return out;
 }
 
+/**
+ * The hash key of a row under equi-join keys, or null when a key is NULL (NULL never
+ * joins). One key, the common case, takes no array.
+ */
+export function joinKeyOf(
+  keys: readonly KeyExpr[],
+  oids: readonly TypeOid[],
+  row: Row,
+  ctx: EvalContext,
+): HashKey | null {
+  if (keys.length === 1) {
+    const v = keys[0].eval(row, ctx);
+    if (v === null) return null;
+    const k = equalityKey(v, oids[0]);
+    return typeof k === "string" && k === NULL_PART ? `\u0000S${k}` : k;
+  }
+  const values = evalKeys(keys, row, ctx);
+  return hasNull(values) ? null : groupKey(values, oids);
+}
+
 /** Evaluates key expressions over a row. */
 export function evalKeys(keys: readonly KeyExpr[], row: Row, ctx: EvalContext): Value[] {
   const out = new Array<Value>(keys.length);

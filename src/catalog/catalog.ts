@@ -3,6 +3,7 @@
  * its introspected schema. Each successful introspection is applied to the
  * mirror. A service that is down is retried in the background with backoff.
  */
+
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type {
   Connector,
@@ -12,6 +13,7 @@ import type {
   SourceTable,
 } from "../connectors/spi.ts";
 import type { Mirror } from "./mirror.ts";
+import { ObservedRows } from "./observed-rows.ts";
 
 export type ServiceStatus = "connecting" | "up" | "down";
 
@@ -58,6 +60,8 @@ export class Catalog {
   readonly #states = new Map<string, ServiceState>();
   readonly #tracking = new Map<string, Tracking>();
   #closed = false;
+  /** row counts of remote fragments that ran to the end: the planner's refined estimates */
+  readonly observedRows = new ObservedRows();
 
   constructor(
     mirror: Mirror,
@@ -100,6 +104,7 @@ export class Catalog {
     return Promise.all(
       names.map(async (name) => {
         await this.#attempt(name, onProgress);
+        this.observedRows.forget(name);
         const state = this.#states.get(name)!;
         const report: RefreshReport = {
           service: name,

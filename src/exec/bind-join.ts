@@ -1,7 +1,8 @@
 import type { TypeOid } from "../common/pg-types.ts";
 import type { Row } from "../common/row.ts";
 import type { Value } from "../common/values.ts";
-import { estimateRowBytes } from "./memory-budget.ts";
+import { type BindJoinStats, bufferOuter, fetchMatches, outerKeys } from "./bind-fetch.ts";
+import { semiAntiRows } from "./bind-semi-join.ts";
 import { BatchBuilder, fromBatchGenerator } from "./operators/batch-generator.ts";
 import { batchSizeOf, type OperatorEnv } from "./operators/env.ts";
 import { hashJoin } from "./operators/hash-join.ts";
@@ -9,9 +10,14 @@ import { Reservation } from "./operators/reservation.ts";
 import type { Evaluator, RowSource } from "./row-source.ts";
 import { equalityKey } from "./scalar/index.ts";
 
+export type { BindJoinStats } from "./bind-fetch.ts";
+
 export interface BindJoinSpec {
-  joinType: "inner" | "left" | "right";
+  /** semi and anti output the left input's rows only (see bind-semi-join.ts) */
+  joinType: "inner" | "left" | "right" | "semi" | "anti";
   outerSide: "left" | "right";
+  /** NOT IN semantics for an anti join whose outer side is the left */
+  nullAware?: boolean;
   outerKey: Evaluator;
   keyType: TypeOid;
   innerKeyIndex: number;
@@ -25,13 +31,10 @@ export interface BindJoinSpec {
   openInnerForKeys(keys: Value[]): Promise<RowSource>;
   /** the whole inner side, for the run-time switch to a hash join */
   openInnerFull(): Promise<RowSource>;
-}
-
-/** What the operator did, for EXPLAIN ANALYZE and tests. */
-export interface BindJoinStats {
-  mode: "bind" | "hash" | null;
-  batches: number;
-  keys: number;
+  /** NOT IN: the inner rows whose key is NULL, one at most (absent when the key column cannot be NULL) */
+  openInnerNullKey?(): Promise<RowSource>;
+  /** NOT IN: any one inner row, to learn whether the inner side is empty */
+  openInnerAny?(): Promise<RowSource>;
 }
 
 /**
@@ -54,19 +57,7 @@ export function bindJoin(
     await delegate?.close();
   };
   return fromBatchGenerator(async function* () {
-    const buffered: Row[] = [];
-    let exhausted = false;
-    while (buffered.length <= spec.switchAt) {
-      const batch = await outer.next();
-      if (!batch) {
-        exhausted = true;
-        break;
-      }
-      for (const row of batch) {
-        buffered.push(row);
-        memory.grow(estimateRowBytes(row));
-      }
-    }
+    const { buffered, exhausted } = await bufferOuter(outer, spec.switchAt, memory);
     if (!exhausted) {
       if (stats) stats.mode = "hash";
       delegate = switchToHashJoin(buffered, outer, spec, env);
@@ -74,10 +65,12 @@ export function bindJoin(
       return;
     }
     if (stats) stats.mode = "bind";
-    const keys = buffered.map((row) => spec.outerKey(row, env.ctx));
-    const distinct = new Map<unknown, Value>();
-    for (const k of keys) if (k !== null) distinct.set(equalityKey(k, spec.keyType), k);
-    const matches = await fetchMatches([...distinct.values()], spec, memory, stats);
+    const { keys, distinct } = outerKeys(buffered, spec.outerKey, spec.keyType, env.ctx);
+    if (spec.joinType === "semi" || spec.joinType === "anti") {
+      yield* semiAntiRows(buffered, keys, distinct, spec, env, memory, stats);
+      return;
+    }
+    const matches = await fetchMatches(distinct, spec, memory, stats);
     const out = new BatchBuilder(batchSizeOf(env));
     const keepUnmatched = spec.joinType !== "inner";
     for (let i = 0; i < buffered.length; i++) {
@@ -100,45 +93,6 @@ export function bindJoin(
     }
     if (out.length > 0) yield out.take();
   }, cleanup);
-}
-
-async function fetchMatches(
-  keys: Value[],
-  spec: BindJoinSpec,
-  memory: Reservation,
-  stats?: BindJoinStats,
-): Promise<Map<unknown, Row[]>> {
-  const matches = new Map<unknown, Row[]>();
-  const batches: Value[][] = [];
-  for (let i = 0; i < keys.length; i += spec.batchSize) batches.push(keys.slice(i, i + spec.batchSize));
-  if (stats) {
-    stats.batches += batches.length;
-    stats.keys += keys.length;
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++];
-      const source = await spec.openInnerForKeys(batch);
-      try {
-        for (let rows = await source.next(); rows; rows = await source.next()) {
-          for (const row of rows) {
-            const k = row[spec.innerKeyIndex];
-            if (k === null) continue;
-            memory.grow(estimateRowBytes(row));
-            const key = equalityKey(k, spec.keyType);
-            const list = matches.get(key);
-            if (list) list.push(row);
-            else matches.set(key, [row]);
-          }
-        }
-      } finally {
-        await source.close();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(spec.concurrency, batches.length) }, worker));
-  return matches;
 }
 
 function switchToHashJoin(buffered: Row[], rest: RowSource, spec: BindJoinSpec, env: OperatorEnv): RowSource {
@@ -167,17 +121,20 @@ function switchToHashJoin(buffered: Row[], rest: RowSource, spec: BindJoinSpec, 
   const innerKey = { eval: (row: Row) => row[spec.innerKeyIndex] ?? null, oid: spec.keyType };
   const left = spec.outerSide === "left" ? outerSource : inner;
   const right = spec.outerSide === "left" ? inner : outerSource;
+  // semi and anti joins output the left rows and build the right side, as the planner's hash joins do
+  const filtering = spec.joinType === "semi" || spec.joinType === "anti";
   return hashJoin(
     left,
     right,
     {
       type: spec.joinType,
-      build: spec.outerSide === "left" ? "right" : "left",
+      build: filtering || spec.outerSide === "left" ? "right" : "left",
       leftKeys: [spec.outerSide === "left" ? outerKey : innerKey],
       rightKeys: [spec.outerSide === "left" ? innerKey : outerKey],
       residual: spec.residual,
       leftWidth: spec.outerSide === "left" ? spec.outerWidth : spec.innerWidth,
       rightWidth: spec.outerSide === "left" ? spec.innerWidth : spec.outerWidth,
+      nullAware: spec.nullAware,
     },
     env,
   );

@@ -2,8 +2,9 @@ import { PgError } from "../common/pg-error.ts";
 import { arrayOf } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
 import { withKeyFilter } from "../planner/fragment-key-filter.ts";
-import type { QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
-import { bindJoin } from "./bind-join.ts";
+import { withLimitOne, withNullKeyProbe } from "../planner/fragment-probe.ts";
+import type { BindJoinPlan, QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
+import { type BindJoinSpec, bindJoin } from "./bind-join.ts";
 import { buildDistinctOn, buildSetOperation, buildValues, buildWindow, sortKeysOf } from "./build-output.ts";
 import { compileExpr } from "./compile-expr.ts";
 import { initParams } from "./init-params.ts";
@@ -133,6 +134,7 @@ function buildNode(plan: QueryPlan, env: BuildEnv): RowSource {
         {
           joinType: plan.joinType,
           outerSide: plan.outerSide,
+          nullAware: plan.nullAware,
           outerKey: expr(plan.outerKey),
           keyType: plan.keyType,
           innerKeyIndex: plan.innerKeyIndex,
@@ -145,6 +147,7 @@ function buildNode(plan: QueryPlan, env: BuildEnv): RowSource {
           openInnerForKeys: (keys) =>
             env.scans.open(keyed, { values: [keys], types: [arrayOf(plan.keyType)] }),
           openInnerFull: () => env.scans.open(plan.inner),
+          ...(plan.nullAware ? notInProbes(plan, env) : {}),
         },
         env,
       );
@@ -180,6 +183,23 @@ function constantInt(
     throw new PgError(what === "LIMIT" ? "2201W" : "2201X", `${what} must not be negative`);
   }
   return n;
+}
+
+/** NOT IN's questions to the subquery's service: a row with a NULL key? any row at all? */
+function notInProbes(
+  plan: BindJoinPlan,
+  env: BuildEnv,
+): Pick<BindJoinSpec, "openInnerNullKey" | "openInnerAny"> {
+  const { inner } = plan;
+  const nullKey: RemoteScanPlan = {
+    ...inner,
+    fragment: withNullKeyProbe(inner.fragment, plan.innerKeyAlias, plan.innerKeyColumn),
+  };
+  const any: RemoteScanPlan = { ...inner, fragment: withLimitOne(inner.fragment) };
+  return {
+    openInnerNullKey: plan.probeNullKeys ? () => env.scans.open(nullKey) : undefined,
+    openInnerAny: () => env.scans.open(any),
+  };
 }
 
 /** A source that opens its real source on the first pull, so plans can be built before any I/O. */

@@ -1,6 +1,7 @@
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type { Value } from "../common/values.ts";
 import type { BoundExpr } from "../planner/bound-expr.ts";
+import { compileAnyAll, compileSubqueryValue } from "./compile-any-all.ts";
 import type { Evaluator } from "./row-source.ts";
 import { compareValues, type ResolvedCall, resolveCast } from "./scalar/index.ts";
 
@@ -194,5 +195,9 @@ export function compileExpr(expr: BoundExpr, params: readonly Value[]): Evaluato
         return sawNull ? null : negated;
       };
     }
+    case "any-all":
+      return compileAnyAll(expr, (e) => compileExpr(e, params), params);
+    case "subquery-value":
+      return compileSubqueryValue(compileExpr(expr.arg, params), expr.first);
   }
 }

@@ -1,7 +1,9 @@
 import { PgError } from "../common/pg-error.ts";
 import type { Value } from "../common/values.ts";
-import type { InitParamsPlan, QueryPlan } from "../planner/query-plan.ts";
+import type { InitParam, InitParamsPlan, QueryPlan } from "../planner/query-plan.ts";
 import type { BuildEnv, ScanOpener } from "./build-plan.ts";
+import { estimateValueBytes } from "./memory-budget.ts";
+import { Reservation } from "./operators/reservation.ts";
 import type { RowSource } from "./row-source.ts";
 
 type Build = (plan: QueryPlan, env: BuildEnv) => RowSource;
@@ -10,19 +12,21 @@ type Build = (plan: QueryPlan, env: BuildEnv) => RowSource;
 const rootOpeners = new WeakMap<ScanOpener, ScanOpener>();
 
 /**
- * Runs the init plans (uncorrelated scalar / EXISTS subqueries) on the first pull, then builds
- * the input with their results as parameters. Remote scans below see them too: the scan
+ * Runs the init plans (uncorrelated scalar / EXISTS / IN subqueries) on the first pull, then
+ * builds the input with their results as parameters. Remote scans below see them too: the scan
  * opener appends every computed parameter after the client's (and before a bind join's keys).
+ * An array result stays in the query's memory budget until the query is closed.
  */
 export function initParams(plan: InitParamsPlan, env: BuildEnv, build: Build): RowSource {
   let inner: Promise<RowSource> | null = null;
   let closed = false;
+  const held = new Reservation(env.budget, "init plan (subquery result)");
   const start = async (): Promise<RowSource> => {
     const params: Value[] = new Array(plan.paramTypes.length).fill(null);
     env.params.forEach((v, i) => {
       params[i] = v;
     });
-    for (const init of plan.inits) params[init.index] = await runInit(init.plan, init.mode, env, build);
+    for (const init of plan.inits) params[init.index] = await runInit(init, env, build, held);
     const root = rootOpeners.get(env.scans) ?? env.scans;
     const scans: ScanOpener = {
       open: (scan, extra) =>
@@ -43,20 +47,36 @@ export function initParams(plan: InitParamsPlan, env: BuildEnv, build: Build): R
     async close() {
       if (closed) return;
       closed = true;
-      if (inner)
-        await inner.then(
-          (s) => s.close(),
-          () => undefined,
-        );
+      try {
+        if (inner)
+          await inner.then(
+            (s) => s.close(),
+            () => undefined,
+          );
+      } finally {
+        held.releaseAll();
+      }
     },
   };
 }
 
-async function runInit(plan: QueryPlan, mode: "scalar" | "exists", env: BuildEnv, build: Build) {
-  const source = build(plan, env);
+async function runInit(init: InitParam, env: BuildEnv, build: Build, held: Reservation): Promise<Value> {
+  const source = build(init.plan, env);
   try {
+    if (init.mode === "array") {
+      const values: Value[] = [];
+      for (let batch = await source.next(); batch !== null; batch = await source.next()) {
+        let bytes = 0;
+        for (const row of batch) {
+          values.push(row[0]);
+          bytes += 8 + estimateValueBytes(row[0]);
+        }
+        held.grow(bytes);
+      }
+      return values;
+    }
     const first = await source.next();
-    if (mode === "exists") return first !== null;
+    if (init.mode === "exists") return first !== null;
     if (first === null) return null;
     let more = first.length > 1;
     if (!more) more = (await source.next()) !== null;

@@ -1,4 +1,27 @@
 /**
+ * Ordered-set aggregates: called as `name(direct args) WITHIN GROUP (ORDER BY …)`.
+ * The result depends on the sorted values (percentile_cont, percentile_disc, mode).
+ */
+export const orderedSetAggregateNames: ReadonlySet<string> = new Set([
+  "percentile_cont",
+  "percentile_disc",
+  "mode",
+]);
+
+/**
+ * Hypothetical-set aggregates: `rank(1000) WITHIN GROUP (ORDER BY salary)` ranks a
+ * hypothetical row among the group's rows. Their names are window functions too, but
+ * only a call with OVER is one: without OVER these names can only be the aggregate
+ * (PostgreSQL requires WITHIN GROUP then).
+ */
+export const hypotheticalSetAggregateNames: ReadonlySet<string> = new Set([
+  "rank",
+  "dense_rank",
+  "percent_rank",
+  "cume_dist",
+]);
+
+/**
  * Names of PostgreSQL's built-in aggregates: a call to one of these (without
  * OVER) makes a query grouped, and a subquery using one is not a plain filter.
  */
@@ -25,7 +48,6 @@ export const aggregateNames: ReadonlySet<string> = new Set([
   "var_pop",
   "bit_and",
   "bit_or",
-  "percentile_cont",
-  "percentile_disc",
-  "mode",
+  ...orderedSetAggregateNames,
+  ...hypotheticalSetAggregateNames,
 ]);

@@ -1,9 +1,10 @@
 import type { Node } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import { Oid, type TypeOid } from "../common/pg-types.ts";
+import { arrayOf, elementOf, Oid, type TypeOid } from "../common/pg-types.ts";
 import { decodeText } from "../common/value-codec.ts";
 import { type BoundExpr, boolOid } from "./bound-expr.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
+import { subqueryValueNode } from "./subquery-nodes.ts";
 import { typeFromTypeName } from "./type-names.ts";
 
 /** Resolves a column reference (the ColumnRef's name parts) to a bound expression, or throws. */
@@ -104,6 +105,8 @@ export function bindExpr(node: Node, ctx: BindContext): BoundExpr {
       return bindCase(body, ctx);
     case "SQLValueFunction":
       return bindSqlValueFunction(body, ctx);
+    case subqueryValueNode:
+      return bindSubqueryValue(body, ctx);
     default:
       throw new PgError(
         SqlState.featureNotSupported,
@@ -237,6 +240,9 @@ function bindAExpr(body: any, ctx: BindContext): BoundExpr {
       };
       return body.kind === "AEXPR_BETWEEN" ? range : { kind: "not", arg: range, type: boolOid, typmod: -1 };
     }
+    case "AEXPR_OP_ANY":
+    case "AEXPR_OP_ALL":
+      return bindAnyAll(op, body.kind === "AEXPR_OP_ALL", body.lexpr, body.rexpr, ctx);
     default:
       throw new PgError(
         SqlState.featureNotSupported,
@@ -245,17 +251,47 @@ function bindAExpr(body: any, ctx: BindContext): BoundExpr {
   }
 }
 
+/** `x op ANY/ALL (array)`: the operator resolves over x's type and the array's element type. */
+function bindAnyAll(op: string, all: boolean, lexpr: Node, rexpr: Node, ctx: BindContext): BoundExpr {
+  const x = bindExpr(lexpr, ctx);
+  let array = bindExpr(rexpr, ctx);
+  // an untyped '{…}' literal or parameter takes the array type of the other side
+  if (array.type === unknownOid && arrayOf(x.type) !== 0)
+    array = castTo(array, arrayOf(x.type), -1, "implicit", ctx);
+  const elementType = elementOf(array.type);
+  if (elementType === 0) throw new PgError("42809", "op ANY/ALL (array) requires array on right side");
+  const fn = ctx.scalars.resolveOperator(op, x.type, elementType);
+  if (fn.returns !== boolOid)
+    throw new PgError("42809", "op ANY/ALL (array) requires operator to yield boolean");
+  return {
+    kind: "any-all",
+    all,
+    arg: castTo(x, fn.argTypes[0], -1, "implicit", ctx),
+    array,
+    op: fn,
+    elementType,
+    type: boolOid,
+    typmod: -1,
+  };
+}
+
+/** The value of a decorrelated scalar subquery (subquery-nodes.ts) from its rows' values. */
+function bindSubqueryValue(body: any, ctx: BindContext): BoundExpr {
+  const arg = bindExpr(body.arg, ctx);
+  const type = elementOf(arg.type);
+  if (type === 0) throw new PgError(SqlState.internalError, "a subquery value over a non-array");
+  return { kind: "subquery-value", arg, first: Boolean(body.first), type, typmod: -1 };
+}
+
 function bindFuncCall(body: any, ctx: BindContext): BoundExpr {
   if (body.over)
     throw new PgError(SqlState.featureNotSupported, "window functions across services are not supported yet");
-  if (body.agg_within_group) {
-    throw new PgError(
-      SqlState.featureNotSupported,
-      "ordered-set aggregates (WITHIN GROUP) cannot be evaluated by Weft yet",
-    );
-  }
   const parts: string[] = (body.funcname ?? []).map((n: any) => String(n.String?.sval ?? ""));
   const name = parts[parts.length - 1];
+  // the select list and HAVING bind WITHIN GROUP aggregates as aggregates (plan-ordered-set.ts):
+  // one that gets here names no aggregate
+  if (body.agg_within_group)
+    throw new PgError("42809", `WITHIN GROUP specified, but ${name} is not an aggregate function`);
   const args = ((body.args ?? []) as Node[]).map((a) => bindExpr(a, ctx));
   const fn = ctx.scalars.resolveFunction(
     name,

@@ -51,6 +51,29 @@ export type BoundExpr =
       negated: boolean;
       type: TypeOid;
       typmod: number;
+    }
+  | {
+      /** `arg op ANY (array)` / `arg op ALL (array)` (PostgreSQL's ScalarArrayOpExpr) */
+      kind: "any-all";
+      all: boolean;
+      arg: BoundExpr;
+      array: BoundExpr;
+      /** resolved over (arg, element); elements of another type are cast to op.argTypes[1] */
+      op: ResolvedCallRef;
+      elementType: TypeOid;
+      type: TypeOid;
+      typmod: number;
+    }
+  | {
+      /**
+       * The value of a decorrelated scalar subquery from the array of its rows' values: NULL
+       * when there is none, the first with `first` (LIMIT 1), else 21000 when there are several.
+       */
+      kind: "subquery-value";
+      arg: BoundExpr;
+      first: boolean;
+      type: TypeOid;
+      typmod: number;
     };
 
 /** An aggregate call of a grouped query. */
@@ -63,7 +86,18 @@ export interface BoundAggregate {
   type: TypeOid;
   /** ORDER BY inside the call (string_agg(x, ',' ORDER BY y)) */
   orderBy?: { expr: BoundExpr; descending: boolean; nullsFirst: boolean }[];
+  /**
+   * An ordered-set or hypothetical-set aggregate (`percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`).
+   * Its `args` are the direct arguments, then the sort keys, then one int4 constant per key
+   * holding that key's direction (withinGroupDescending | withinGroupNullsFirst): the aggregate
+   * sorts its own values, so the aggregate operator buffers nothing for it and `orderBy` is unset.
+   */
+  withinGroup?: { direct: number; keys: { descending: boolean; nullsFirst: boolean }[] };
 }
+
+/** Bits of the per-key direction constant of a WITHIN GROUP aggregate call. */
+export const withinGroupDescending = 1;
+export const withinGroupNullsFirst = 2;
 
 export const boolOid = 16;
 
@@ -104,6 +138,13 @@ export function columnsOf(expr: BoundExpr, into: Set<number> = new Set()): Set<n
     case "in-list":
       columnsOf(expr.arg, into);
       for (const a of expr.list) columnsOf(a, into);
+      break;
+    case "any-all":
+      columnsOf(expr.arg, into);
+      columnsOf(expr.array, into);
+      break;
+    case "subquery-value":
+      columnsOf(expr.arg, into);
       break;
   }
   return into;

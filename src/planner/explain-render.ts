@@ -15,6 +15,8 @@ export interface ExplainTotals {
 /** Properties shown as detail lines in text; the others are in the title's summary or JSON only. */
 const textLabels: Record<string, string> = {
   "Native SQL": "Native SQL",
+  "Null Key Probe": "Null key probe",
+  "Empty Probe": "Empty probe",
   Parameters: "Parameters",
   "Pushed Down": "Pushed down",
   "Kept In Memory": "Kept in memory",

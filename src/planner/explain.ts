@@ -7,7 +7,9 @@ import type { Node } from "@pgsql/types";
 import { arrayOf } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
 import type { NativeQuery } from "../connectors/spi.ts";
+import type { BoundAggregate } from "./bound-expr.ts";
 import { withKeyFilter } from "./fragment-key-filter.ts";
+import { withLimitOne, withNullKeyProbe } from "./fragment-probe.ts";
 import type { QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 
 /** What one plan node did during EXPLAIN ANALYZE (time is inclusive of its inputs, like PostgreSQL's). */
@@ -121,6 +123,7 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
         ["Batches In Flight", p.concurrency],
         ["Hash Join Past Rows", p.switchAt],
       ]);
+      if (p.nullAware) n.props.push(["Null Aware", true]);
       if (p.residual) n.props.push(["Join Filter", "in memory"]);
       n.summary = `keys from the ${p.outerSide} side to service "${p.inner.service}" (${kind}) in batches of ${p.batchSize}, ${p.concurrency} in flight; hash join past ${p.switchAt} outer rows`;
       n.children.push(walk(p.outerSide === "left" ? p.left : p.right, "Outer"));
@@ -134,6 +137,19 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       );
       inner.title += " per batch of keys";
       inner.relationship = "Inner";
+      if (p.nullAware) {
+        // NOT IN asks the subquery's service whether it holds a NULL key, and (for NULL keys
+        // of the query when no key matched) whether it holds any row
+        const sql = (fragment: Node) =>
+          env.compile(p.inner.service, fragment, ctx.params, ctx.paramTypes).text;
+        const probes: [string, ExplainValue][] = [["Empty Probe", sql(withLimitOne(p.inner.fragment))]];
+        if (p.probeNullKeys)
+          probes.unshift([
+            "Null Key Probe",
+            sql(withNullKeyProbe(p.inner.fragment, p.innerKeyAlias, p.innerKeyColumn)),
+          ]);
+        inner.props.splice(3, 0, ...probes);
+      }
       n.children.push(inner);
       return n;
     }
@@ -148,9 +164,10 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
         ["Strategy", p.groupKeys.length > 0 ? "Hashed" : "Plain"],
         ["Group Keys", p.groupKeys.length],
         ["Aggregates", p.aggregates.length],
+        ["Functions", p.aggregates.map(aggregateCall)],
         ["Where", "in memory"],
       ]);
-      n.summary = `${p.groupKeys.length} group keys, ${p.aggregates.length} aggregates, in memory`;
+      n.summary = `${p.groupKeys.length} group keys, ${p.aggregates.length} aggregates: ${p.aggregates.map(aggregateCall).join(", ")}; in memory`;
       n.children.push(walk(p.input, "Outer"));
       return n;
     }
@@ -270,4 +287,19 @@ function remoteScan(
 
 function cap(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);
+}
+
+/** An aggregate call's shape, expressions elided: `sum(DISTINCT …)`, `mode() WITHIN GROUP (ORDER BY … DESC)`. */
+function aggregateCall(a: BoundAggregate): string {
+  const sortKey = (k: { descending: boolean; nullsFirst: boolean }) =>
+    `…${k.descending ? " DESC" : ""}${k.nullsFirst === k.descending ? "" : k.nullsFirst ? " NULLS FIRST" : " NULLS LAST"}`;
+  const name = a.fn.name;
+  if (a.withinGroup) {
+    const direct = new Array(a.withinGroup.direct).fill("…").join(", ");
+    return `${name}(${direct}) WITHIN GROUP (ORDER BY ${a.withinGroup.keys.map(sortKey).join(", ")})`;
+  }
+  const args =
+    a.args.length === 0 ? "*" : `${a.distinct ? "DISTINCT " : ""}${a.args.map(() => "…").join(", ")}`;
+  const order = a.orderBy?.length ? ` ORDER BY ${a.orderBy.map(sortKey).join(", ")}` : "";
+  return `${name}(${args}${order})${a.filter ? " FILTER (WHERE …)" : ""}`;
 }

@@ -3,13 +3,20 @@ import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
 import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.ts";
-import { aggregateNames } from "./aggregate-names.ts";
+import {
+  aggregateNames,
+  hypotheticalSetAggregateNames,
+  orderedSetAggregateNames,
+} from "./aggregate-names.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
+import { bindSettings, keyedScan, worthBinding } from "./bind-join-choice.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import { decorrelateLateral } from "./decorrelate-lateral.ts";
 import { eagerAggregate } from "./eager-aggregate.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
 import { pushAggregate, pushOrderLimit } from "./plan-aggpush.ts";
 import { planInnerRegion } from "./plan-inner-region.ts";
+import { bindWithinGroupAggregate } from "./plan-ordered-set.ts";
 import { planSetOperationOrValues } from "./plan-setop.ts";
 import {
   type DerivedSource,
@@ -28,7 +35,7 @@ import type { BindJoinPlan, PlanColumn, QueryPlan, RemoteScanPlan } from "./quer
 import { mapColumns, remapColumns, shift } from "./remap.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
 import { inlineCtes } from "./subquery-cte.ts";
-import { decorrelateScalarSubqueries } from "./subquery-scalar.ts";
+import { decorrelateSubqueries } from "./subquery-decorrelate.ts";
 import { containsSubLink } from "./subquery-scope.ts";
 
 /** What the planner asks of the catalog and the connectors (a narrow view, no driver types). */
@@ -40,6 +47,8 @@ export interface PlannerCatalog {
   capabilities(service: string): Capabilities;
   /** compiles a fragment for a service; throws PgError 0A000 for what the service cannot run exactly */
   compileFragment(service: string, fragment: Node, params: Value[], paramTypes: number[]): NativeQuery;
+  /** rows this fragment returned when it last ran to the end (refines estimates); undefined when unknown */
+  observedRows?(service: string, fragment: Node): number | undefined;
 }
 
 export interface PlanInput {
@@ -86,7 +95,7 @@ export type JoinTree =
  */
 export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
   try {
-    stmt = rewriteJoinUsing(decorrelateScalarSubqueries(inlineCtes(stmt), input.catalog), input.catalog);
+    stmt = rewriteJoinUsing(decorrelateSubqueries(inlineCtes(stmt), input.catalog), input.catalog);
     stmt = eagerAggregate(stmt, input.catalog);
     input = shareParams(input);
     return (
@@ -113,6 +122,8 @@ const resolutionErrors = new Set(["42883", "42725", "42804", "42846"]);
 
 function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   refuseUnsupported(stmt);
+  // correlated LATERAL subqueries become derived tables joined on their correlation
+  stmt = decorrelateLateral(stmt, input.catalog);
   const scans: Scan[] = [];
   const from = (stmt.fromClause ?? []) as Node[];
   if (from.length === 0)
@@ -314,12 +325,18 @@ function offerJoinConditions(tree: JoinTree, scans: Scan[], bind: (n: Node) => B
 
 /**
  * A WHERE conjunct over several tables belongs to the lowest join that sees them
- * all, when every join from the top down to it is an inner join: there it becomes a
- * join condition (a hash key when it is an equality) instead of a filter over a
- * cross product.
+ * all, when every join from the top down to it is an inner join (or it lies on the
+ * preserved side of an outer join, where filtering before the join keeps the same rows):
+ * there it becomes a join condition (a hash key when it is an equality) instead of a
+ * filter over a cross product.
  */
 function attachToInnerJoin(tree: JoinTree, ids: Set<number>, conjunct: Node): boolean {
-  if (tree.kind === "scan" || tree.type !== "inner") return false;
+  if (tree.kind === "scan") return false;
+  if (tree.type === "left" || tree.type === "right") {
+    const kept = tree.type === "left" ? tree.left : tree.right;
+    return [...ids].every((id) => scanIds(kept).has(id)) && attachToInnerJoin(kept, ids, conjunct);
+  }
+  if (tree.type !== "inner") return false;
   const within = (t: JoinTree) => [...ids].every((id) => scanIds(t).has(id));
   if (!within(tree)) return false;
   const below = within(tree.left) ? tree.left : within(tree.right) ? tree.right : null;
@@ -543,31 +560,23 @@ function chooseBindJoin(
     });
   let best: BindJoinPlan | null = null;
   for (const o of options) {
-    if (o.inner.kind !== "remote-scan" || o.innerKey.kind !== "column") continue;
-    if (o.outer.estimate * 4 > o.inner.estimate) continue;
     // only a plain scan of one table can take the key predicate (not a set operation or a derived table)
-    const select = (o.inner.fragment as any).SelectStmt;
-    const from = select?.fromClause ?? [];
-    if ((select?.op && select.op !== "SETOP_NONE") || from.length !== 1 || !from[0].RangeVar) continue;
-    const target = select.targetList?.[o.innerKey.index]?.ResTarget?.val?.ColumnRef?.fields;
-    if (target?.length !== 2) continue;
-    const caps = input.catalog.capabilities(o.inner.service);
+    const keyed = keyedScan(o.inner, o.innerKey);
+    if (!keyed || !worthBinding(o.outer.estimate, keyed.scan.estimate)) continue;
     const plan: BindJoinPlan = {
       kind: "bind-join",
       joinType: joinType,
       outerSide: o.outerSide,
       left,
       right,
-      inner: o.inner,
+      inner: keyed.scan,
       outerKey: o.outerKey,
-      innerKeyAlias: target[0].String.sval,
-      innerKeyColumn: target[1].String.sval,
-      innerKeyIndex: o.innerKey.index,
+      innerKeyAlias: keyed.alias,
+      innerKeyColumn: keyed.column,
+      innerKeyIndex: keyed.index,
       keyType: keyTypes[0],
       residual: residual.length ? and(residual) : null,
-      batchSize: Math.max(1, Math.min(caps.bindBatchSize, caps.maxParams - input.params.length - 1)),
-      concurrency: Math.max(1, caps.maxConcurrency),
-      switchAt: Math.max(1000, Math.min(200_000, Math.floor(o.inner.estimate / 4))),
+      ...bindSettings(keyed.scan, input),
       columns,
       estimate: Math.max(1, o.outer.estimate),
     };
@@ -675,11 +684,14 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
       scan.keptInMemory.push(c);
     }
   }
-  const estimate = estimateScan(scan, accepted);
+  const pushed = fragment(accepted);
+  // a count observed when this very fragment last ran beats a guess from table statistics
+  const observed = input.catalog.observedRows?.(scan.service, pushed);
+  const estimate = observed === undefined ? estimateScan(scan, accepted) : Math.max(1, observed);
   return {
     kind: "remote-scan",
     service: scan.service,
-    fragment: fragment(accepted),
+    fragment: pushed,
     columns,
     estimate,
     pushed: accepted.map(() => "filter"),
@@ -948,6 +960,8 @@ function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInpu
   const f = (node as any).FuncCall;
   const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
   const name = parts[parts.length - 1];
+  if (f.agg_within_group || orderedSetAggregateNames.has(name) || hypotheticalSetAggregateNames.has(name))
+    return bindWithinGroupAggregate(f, name, bind, input);
   const orderBy = f.agg_order ? (f.agg_order as any[]).map((s) => sortKey(s.SortBy, bind)) : undefined;
   const args = ((f.args ?? []) as Node[]).map(bind);
   const star = Boolean(f.agg_star);

@@ -1,8 +1,10 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
+import { arrayOf } from "../common/pg-types.ts";
 import type { SourceTable } from "../connectors/spi.ts";
 import { aggregateNames } from "./aggregate-names.ts";
 import { bindExpr, castTo } from "./bind-expr.ts";
+import { chooseBindSemiJoin } from "./bind-semi-choice.ts";
 import { type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { InitParam, PlanColumn, QueryPlan } from "./query-plan.ts";
@@ -67,7 +69,10 @@ export interface DerivedScanParts {
 /** Plans a FROM subquery recursively and describes it as a table the outer query can scan. */
 export function derivedScan(body: any, input: PlanInput, planSelect: PlanSelectFn): DerivedScanParts {
   const select = body.subquery.SelectStmt as SelectStmt;
-  if (body.lateral || freeRefs(select, input.catalog).length > 0) throw notSupported("LATERAL subqueries");
+  // decorrelateLateral has turned every LATERAL subquery it could into a plain one
+  if (body.lateral) throw notSupported("a LATERAL subquery that could not be decorrelated");
+  if (freeRefs(select, input.catalog).length > 0)
+    throw notSupported("a subquery in FROM correlated with an enclosing query");
   const plan = planSelect(select, input);
   const names = outputNames(select, input.catalog);
   ((body.alias?.colnames ?? []) as any[]).forEach((c, i) => {
@@ -198,10 +203,11 @@ export interface PreparedSubqueries {
 }
 
 /**
- * Turns every uncorrelated scalar or EXISTS subquery outside the FROM clause into a parameter
- * computed once before the query runs, and sets aside the top-level WHERE conjuncts that are
- * [NOT] EXISTS / [NOT] IN subqueries for `planSubLinkJoin`. Anything else with a subquery is
- * refused with 0A000.
+ * Turns every uncorrelated subquery outside the FROM clause (scalar, EXISTS, IN / op ANY /
+ * op ALL, ARRAY) into a parameter computed once before the query runs, and sets aside the
+ * top-level WHERE conjuncts that are [NOT] EXISTS / [NOT] IN subqueries for `planSubLinkJoin`.
+ * Correlated subqueries elsewhere were rewritten into joins before (subquery-decorrelate.ts);
+ * any left is refused with 0A000.
  */
 export function prepareSubqueries(
   stmt: SelectStmt,
@@ -214,7 +220,7 @@ export function prepareSubqueries(
     if (Array.isArray(node)) return node.map(hoist);
     if (node === null || typeof node !== "object") return node;
     const rec = node as Record<string, any>;
-    if (rec.SubLink) return hoistSubLink(rec.SubLink, input, planSelect, inits);
+    if (rec.SubLink) return hoistSubLink(rec.SubLink, input, planSelect, inits, hoist);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(rec)) out[k] = hoist(v);
     return out;
@@ -260,22 +266,51 @@ function hoistJoinQuals(hoist: (n: unknown) => unknown): (item: Node) => Node {
   return walk;
 }
 
-function hoistSubLink(link: any, input: PlanInput, planSelect: PlanSelectFn, inits: InitParam[]): Node {
+/**
+ * An uncorrelated subquery as the parameter its init plan computes: the value of a scalar
+ * subquery, whether an EXISTS finds a row, or for `x [NOT] IN (…)`, `x op ANY/ALL (…)` and
+ * ARRAY(…) the array of its rows' values — `x op ANY ($n)` has IN's NULL semantics exactly.
+ */
+function hoistSubLink(
+  link: any,
+  input: PlanInput,
+  planSelect: PlanSelectFn,
+  inits: InitParam[],
+  hoist: (node: unknown) => unknown,
+): Node {
   const select = link.subselect.SelectStmt as SelectStmt;
   const type = String(link.subLinkType);
   if (freeRefs(select, input.catalog).length > 0) {
-    throw notSupported("a correlated subquery outside the top-level AND conditions of WHERE (EXISTS / IN)");
+    // decorrelateSubqueries has rewritten every correlated subquery it could
+    throw notSupported("a correlated subquery of this form");
   }
-  if (type !== "EXPR_SUBLINK" && type !== "EXISTS_SUBLINK") {
-    throw notSupported(`${type === "ANY_SUBLINK" ? "IN/ANY" : type.replace("_SUBLINK", "")} (subquery) here`);
+  const array = type === "ANY_SUBLINK" || type === "ALL_SUBLINK" || type === "ARRAY_SUBLINK";
+  if (type !== "EXPR_SUBLINK" && type !== "EXISTS_SUBLINK" && !array) {
+    throw notSupported(`${type.replace("_SUBLINK", "")} (subquery) here`);
+  }
+  if (link.testexpr?.RowExpr) {
+    throw notSupported("a row comparison (…) IN (subquery) outside the top-level AND conditions of WHERE");
   }
   const plan = planSelect(select, input);
   const index = input.params.length;
-  const oid = type === "EXISTS_SUBLINK" ? boolOid : plan.columns[0].oid;
+  const column = plan.columns[0]?.oid ?? 0;
+  const oid = type === "EXISTS_SUBLINK" ? boolOid : array ? arrayOf(column) : column;
+  if (array && oid === 0)
+    throw notSupported(`a subquery over values of type ${column} compared with ANY/ALL`);
   input.params.push(null);
   input.paramTypes.push(oid);
-  inits.push({ plan, index, mode: type === "EXISTS_SUBLINK" ? "exists" : "scalar", oid });
-  return { ParamRef: { number: index + 1 } } as unknown as Node;
+  inits.push({ plan, index, mode: type === "EXISTS_SUBLINK" ? "exists" : array ? "array" : "scalar", oid });
+  const param = { ParamRef: { number: index + 1 } } as unknown as Node;
+  if (type === "ARRAY_SUBLINK" || !array) return param;
+  const operName = link.operName ?? [{ String: { sval: "=" } }];
+  return {
+    A_Expr: {
+      kind: type === "ALL_SUBLINK" ? "AEXPR_OP_ALL" : "AEXPR_OP_ANY",
+      name: operName,
+      lexpr: hoist(link.testexpr),
+      rexpr: param,
+    },
+  } as unknown as Node;
 }
 
 /** A top-level WHERE conjunct that is EXISTS, NOT EXISTS, IN, NOT IN or `op ANY` over a subquery. */
@@ -372,7 +407,8 @@ export interface SubLinkJoinContext {
  * its own with the correlation (equalities between its tables and the outer query's, in its
  * WHERE) taken out and returned as columns, which become hash keys of a semi or anti join.
  * NOT IN keeps its NULL semantics: a null-aware anti join, or a nested loop over
- * `(l = r) IS NOT FALSE` when the comparison is not a plain equality.
+ * `(l = r) IS NOT FALSE` when the comparison is not a plain equality. When one side is
+ * expected much smaller, the join is a bind join instead (bind-semi-choice.ts).
  */
 export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoinContext): QueryPlan {
   const { link, negated } = joinSubLink(conjunct)!;
@@ -462,10 +498,12 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
   const keys = conditions.map((c) => hashKey(c, width));
   const estimate = Math.max(1, Math.round(plan.estimate / 2));
 
+  const bound = (joinType: "semi" | "anti", nullAware: boolean) =>
+    chooseBindSemiJoin({ left: plan, right, joinType, nullAware, conditions, keys, estimate }, ctx.input);
   if (negated && !exists) {
     // NOT IN: a left row stays only when every comparison with every right row is false
     if (keys.every((k) => k !== null)) {
-      return hashJoin(plan, right, "anti", keys as HashKey[], null, true, estimate);
+      return bound("anti", true) ?? hashJoin(plan, right, "anti", keys as HashKey[], null, true, estimate);
     }
     const all = and(comparisons);
     return nestedLoop(
@@ -487,7 +525,10 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
   const hashKeys = keys.filter((k): k is HashKey => k !== null);
   const residual = conditions.filter((_, i) => keys[i] === null);
   if (hashKeys.length > 0) {
-    return hashJoin(plan, right, type, hashKeys, residual.length ? and(residual) : null, false, estimate);
+    return (
+      bound(type, false) ??
+      hashJoin(plan, right, type, hashKeys, residual.length ? and(residual) : null, false, estimate)
+    );
   }
   return nestedLoop(plan, right, type, residual.length ? and(residual) : null, estimate);
 }

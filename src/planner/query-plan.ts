@@ -114,8 +114,11 @@ export interface InitParam {
   readonly plan: QueryPlan;
   /** 0-based parameter index the result is stored at */
   readonly index: number;
-  /** scalar: the one value (NULL when no row, 21000 when several); exists: whether a row exists */
-  readonly mode: "scalar" | "exists";
+  /**
+   * scalar: the one value (NULL when no row, 21000 when several); exists: whether a row
+   * exists; array: the first column of every row, in order (for `x op ANY/ALL ($n)`, ARRAY(…))
+   */
+  readonly mode: "scalar" | "exists" | "array";
   readonly oid: TypeOid;
 }
 
@@ -124,12 +127,21 @@ export interface InitParam {
  * inner service in batches as `key = ANY($n)` added to the inner fragment, several
  * batches in flight at once. When the outer side turns out larger than expected,
  * the operator switches at run time to one scan of the inner side and a hash join.
+ *
+ * Semi and anti joins ([NOT] EXISTS / [NOT] IN) output the left columns only. Their
+ * outer side is the left input (the query's rows send keys to the subquery's scan) or,
+ * for semi joins, the right (the subquery's keys fetch the query's rows: the inner
+ * scan's rows are then the result).
  */
 export interface BindJoinPlan {
   readonly kind: "bind-join";
-  readonly joinType: "inner" | "left" | "right";
+  readonly joinType: "inner" | "left" | "right" | "semi" | "anti";
   /** which input is streamed and sends its keys */
   readonly outerSide: "left" | "right";
+  /** NOT IN semantics for an anti join (see the hashJoin operator) */
+  readonly nullAware?: boolean;
+  /** NOT IN: the inner key column may hold NULL, so one probe query looks for such a row first */
+  readonly probeNullKeys?: boolean;
   readonly left: QueryPlan;
   readonly right: QueryPlan;
   /** the inner side: a remote scan whose fragment gets the key predicate */

@@ -34,6 +34,10 @@ export function mapColumns(expr: BoundExpr, f: (index: number) => number): Bound
       };
     case "in-list":
       return { ...expr, arg: mapColumns(expr.arg, f), list: expr.list.map((a) => mapColumns(a, f)) };
+    case "any-all":
+      return { ...expr, arg: mapColumns(expr.arg, f), array: mapColumns(expr.array, f) };
+    case "subquery-value":
+      return { ...expr, arg: mapColumns(expr.arg, f) };
   }
 }
 

@@ -1,65 +1,110 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import {
-  containsSubLink,
-  freeRefs,
-  fromScope,
-  refFields,
-  resolvesIn,
-  type ScopeCatalog,
-} from "./subquery-scope.ts";
+  containsAggregate,
+  lookupSubquery,
+  notSupported,
+  refuseShape,
+  splitCorrelation,
+} from "./subquery-correlation.ts";
+import {
+  type Decorrelated,
+  type DecorrelateEnv,
+  guarded,
+  keyJoin,
+  keyTargets,
+  lookupRef,
+  lookupTarget,
+  uncorrelatedRest,
+} from "./subquery-lookup.ts";
+import {
+  boolConst,
+  caseNode,
+  funcCall,
+  intConst,
+  isNull,
+  nullConst,
+  resTarget,
+  subqueryValue,
+} from "./subquery-nodes.ts";
+
+const what = "a correlated scalar subquery";
 
 /**
- * Rewrites correlated scalar subqueries of the form
- *   (SELECT agg(…) FROM … WHERE inner_expr = outer_expr [AND …])
- * into a LEFT JOIN with the subquery grouped by its correlation expressions:
- *   … LEFT JOIN (SELECT inner_expr AS k0, agg(…) AS v FROM … WHERE … GROUP BY inner_expr) sq
- *       ON sq.k0 = outer_expr
- * and the subquery itself into `sq.v` (`coalesce(sq.v, 0)` for count, which is 0 over no
- * rows). Each group holds exactly the rows the subquery would see for an outer row whose
- * outer_expr equals the key, so the result is the same; an outer row without a group gets
- * what the aggregate gives over no rows. Subqueries of any other shape are left alone (and
- * refused later with 0A000).
+ * A correlated scalar subquery anywhere in a query becomes a LEFT JOIN with the subquery
+ * grouped by its correlation keys (subquery-correlation.ts), so each group holds exactly the
+ * rows the subquery sees for an outer row with those key values:
+ *
+ * - over aggregates, `(SELECT agg(…) … WHERE inner_k = outer_k)`: the group's aggregate,
+ *   and for an outer row without a group what the aggregate gives over no rows (0 for count,
+ *   NULL for the others; an expression over aggregates is computed once over no rows);
+ * - otherwise, `(SELECT c.email … WHERE c.emp_no = e.emp_no)`: the group's values collected
+ *   by array_agg; the value is NULL without a group, the one value, or 21000 "more than one
+ *   row" — raised only when an outer row reads a group of several rows, as PostgreSQL raises
+ *   it only for an outer row whose subquery returns several. `ORDER BY … LIMIT 1` takes the
+ *   first in that order.
  */
-export function decorrelateScalarSubqueries(stmt: SelectStmt, catalog: ScopeCatalog): SelectStmt {
-  if ((stmt.op && stmt.op !== "SETOP_NONE") || !stmt.fromClause?.length || !containsSubLink(stmt))
-    return stmt;
-  if (stmt.groupClause?.length || stmt.havingClause || hasStar(stmt.targetList)) return stmt;
-  const joins: { subquery: SelectStmt; alias: string; on: Node[] }[] = [];
-  let next = 0;
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite);
-    if (node === null || typeof node !== "object") return node;
-    const rec = node as Record<string, any>;
-    if (rec.SubLink) {
-      const alias = `weft_scalar_${next}`;
-      const found =
-        rec.SubLink.subLinkType === "EXPR_SUBLINK"
-          ? decorrelate(rec.SubLink.subselect.SelectStmt, alias, catalog)
-          : null;
-      if (!found) return node;
-      next++;
-      joins.push({ subquery: found.subquery, alias, on: found.on });
-      const ref = columnRef([alias, "v"]);
-      return found.count ? { CoalesceExpr: { args: [ref, { A_Const: { ival: { ival: 0 } } }] } } : ref;
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(rec)) out[k] = rewrite(v);
-    return out;
-  };
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(stmt)) {
-    out[key] = key === "targetList" || key === "whereClause" || key === "sortClause" ? rewrite(value) : value;
+export function decorrelateScalar(link: any, env: DecorrelateEnv): Decorrelated {
+  const select = link.subselect.SelectStmt as SelectStmt;
+  const aggregated = containsAggregate(select.targetList);
+  refuseShape(select, what, aggregated ? { aggregates: true } : { limit: "one" });
+  const corr = splitCorrelation(select, env.catalog, what);
+  const value = (select.targetList as any[])[0].ResTarget.val as Node;
+  const empty = aggregated ? emptyAggregate(select, value) : nullConst();
+  if (corr.keys.length === 0)
+    return { joins: [], replacement: uncorrelatedRest(link, corr, empty, env, what) };
+  const alias = env.alias();
+  const keys = keyTargets(corr);
+  const groupKeys = corr.keys.map((k) => k.inner);
+  const join = keyJoin(corr, alias);
+
+  if (aggregated) {
+    const bare = bareAggregate(value);
+    const general = bare === null;
+    const subquery = lookupSubquery(
+      select,
+      corr,
+      [...keys, lookupTarget(value, "v"), ...(general ? [lookupTarget(boolConst(true), "m")] : [])],
+      groupKeys,
+      env.catalog,
+      what,
+    );
+    const v = lookupRef(alias, "v");
+    const found =
+      bare === "count"
+        ? ({ CoalesceExpr: { args: [v, intConst(0)] } } as unknown as Node)
+        : general
+          ? caseNode([[isNull(lookupRef(alias, "m")), empty]], v)
+          : v;
+    return { joins: [{ subquery, alias, ...join }], replacement: guarded(corr, found, empty) };
   }
-  if (joins.length === 0) return stmt;
-  let from: Node = (stmt.fromClause as Node[]).reduce((l, r) => joinExpr("JOIN_INNER", l, r, []));
-  for (const j of joins) {
-    const sub = {
-      RangeSubselect: { subquery: { SelectStmt: j.subquery }, alias: { aliasname: j.alias } },
-    } as unknown as Node;
-    from = joinExpr("JOIN_LEFT", from, sub, j.on);
-  }
-  out.fromClause = [from];
-  return out as SelectStmt;
+
+  const distinct = Boolean(select.distinctClause?.length);
+  const order = orderWithin(select);
+  if (distinct && order.length > 0) throw notSupported(`${what} with DISTINCT and ORDER BY`);
+  const collect = funcCall("array_agg", [value], {
+    ...(order.length > 0 ? { agg_order: order } : {}),
+    ...(distinct ? { agg_distinct: true } : {}),
+  });
+  const subquery = lookupSubquery(
+    select,
+    corr,
+    [...keys, lookupTarget(collect, "a")],
+    groupKeys,
+    env.catalog,
+    what,
+  );
+  const found = subqueryValue(lookupRef(alias, "a"), Boolean(select.limitCount));
+  return { joins: [{ subquery, alias, ...join }], replacement: guarded(corr, found, empty) };
+}
+
+/** count(…) and aggregates that give NULL over no rows need no computing of the empty case. */
+function bareAggregate(node: Node): "count" | "null" | null {
+  const f = (node as any).FuncCall;
+  if (!f || f.over || f.agg_within_group) return null;
+  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
+  if (parts.length > 1) return null;
+  if (parts[0] === "count") return "count";
+  return emptyIsNull.has(parts[0]) ? "null" : null;
 }
 
 const emptyIsNull = new Set([
@@ -82,131 +127,42 @@ const emptyIsNull = new Set([
   "var_pop",
 ]);
 
-function decorrelate(
-  select: SelectStmt,
-  alias: string,
-  catalog: ScopeCatalog,
-): { subquery: SelectStmt; on: Node[]; count: boolean } | null {
-  if (select.op && select.op !== "SETOP_NONE") return null;
-  if (select.groupClause?.length || select.havingClause || select.limitCount || select.limitOffset)
-    return null;
-  if (select.distinctClause || select.windowClause?.length || select.valuesLists || select.sortClause?.length)
-    return null;
-  const targets = (select.targetList ?? []) as any[];
-  if (targets.length !== 1) return null;
-  const f = targets[0].ResTarget?.val?.FuncCall;
-  if (!f || f.over || f.agg_within_group || f.agg_order) return null;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  const name = parts[parts.length - 1];
-  const count = name === "count";
-  if (parts.length > 1 || (!count && !emptyIsNull.has(name))) return null;
-  let scope: ReturnType<typeof fromScope>;
-  try {
-    scope = fromScope(select.fromClause as Node[], catalog);
-    if (freeRefs(select, catalog).length === 0) return null;
-  } catch {
-    return null;
-  }
-  const isInner = (ref: any) => resolvesIn(scope, refFields(ref.ColumnRef));
-  const inner: Node[] = [];
-  const keys: { inner: Node; outer: Node }[] = [];
-  for (const c of conjuncts(select.whereClause as Node | undefined)) {
-    const refs = refsOf(c);
-    if (refs.every(isInner)) {
-      inner.push(c);
-      continue;
-    }
-    const e = (c as any).A_Expr;
-    if (
-      !e?.kind ||
-      e.kind !== "AEXPR_OP" ||
-      e.name?.[e.name.length - 1]?.String?.sval !== "=" ||
-      containsSubLink(c)
-    )
-      return null;
-    const sideOf = (n: Node): "inner" | "outer" | null => {
-      const r = refsOf(n);
-      if (r.length === 0) return null;
-      if (r.every(isInner)) return "inner";
-      if (r.every((x) => !isInner(x))) return "outer";
-      return null;
-    };
-    const l = sideOf(e.lexpr);
-    const r = sideOf(e.rexpr);
-    if (l === "inner" && r === "outer") keys.push({ inner: e.lexpr, outer: e.rexpr });
-    else if (l === "outer" && r === "inner") keys.push({ inner: e.rexpr, outer: e.lexpr });
-    else return null;
-  }
-  if (keys.length === 0) return null;
-  const subquery = {
-    ...select,
-    targetList: [
-      ...keys.map((k, i) => ({ ResTarget: { name: `k${i}`, val: k.inner } })),
-      { ResTarget: { name: "v", val: targets[0].ResTarget.val } },
-    ],
-    whereClause: inner.length === 0 ? undefined : inner.length === 1 ? inner[0] : andNode(inner),
-    groupClause: keys.map((k) => k.inner),
-  } as SelectStmt;
-  // what stays in the subquery must not read the outer query any more
-  if (freeRefs(subquery, catalog).length > 0) return null;
-  const on = keys.map(
-    (k, i) =>
-      ({
-        A_Expr: {
-          kind: "AEXPR_OP",
-          name: [{ String: { sval: "=" } }],
-          lexpr: columnRef([alias, `k${i}`]),
-          rexpr: k.outer,
-        },
-      }) as unknown as Node,
-  );
-  return { subquery, on, count };
-}
-
-function hasStar(targets: unknown): boolean {
-  return ((targets ?? []) as any[]).some((t) => {
-    const fields = t.ResTarget?.val?.ColumnRef?.fields;
-    return fields?.length === 1 && fields[0].A_Star;
-  });
-}
-
-function refsOf(node: unknown, into: any[] = []): any[] {
-  if (Array.isArray(node)) {
-    for (const n of node) refsOf(n, into);
-    return into;
-  }
-  if (node === null || typeof node !== "object") return into;
-  const rec = node as Record<string, any>;
-  if (rec.ColumnRef) {
-    into.push(rec);
-    return into;
-  }
-  for (const v of Object.values(rec)) refsOf(v, into);
-  return into;
-}
-
-function conjuncts(node: Node | undefined): Node[] {
-  if (!node) return [];
-  const b = (node as any).BoolExpr;
-  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => conjuncts(a));
-  return [node];
-}
-
-function andNode(nodes: Node[]): Node {
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
-}
-
-function joinExpr(type: string, larg: Node, rarg: Node, on: Node[]): Node {
+/**
+ * What the aggregate subquery gives over no rows: 0 for count, NULL for the plain ones, and
+ * for an expression over aggregates the subquery itself over no rows (an uncorrelated
+ * subquery, computed once before the query runs).
+ */
+function emptyAggregate(select: SelectStmt, value: Node): Node {
+  const bare = bareAggregate(value);
+  if (bare === "count") return intConst(0);
+  if (bare === "null") return nullConst();
+  const overNothing = {
+    targetList: [resTarget(value)],
+    fromClause: select.fromClause,
+    whereClause: boolConst(false),
+    limitOption: "LIMIT_OPTION_DEFAULT",
+    op: "SETOP_NONE",
+  };
   return {
-    JoinExpr: {
-      jointype: type,
-      larg,
-      rarg,
-      ...(on.length > 0 ? { quals: on.length === 1 ? on[0] : andNode(on) } : {}),
-    },
+    SubLink: { subLinkType: "EXPR_SUBLINK", subselect: { SelectStmt: overNothing } },
   } as unknown as Node;
 }
 
-function columnRef(fields: string[]): Node {
-  return { ColumnRef: { fields: fields.map((f) => ({ String: { sval: f } })) } } as unknown as Node;
+/** The subquery's ORDER BY as the ORDER BY of array_agg (ordinals and output names resolved). */
+function orderWithin(select: SelectStmt): Node[] {
+  const targets = (select.targetList ?? []) as any[];
+  return ((select.sortClause ?? []) as any[]).map((s) => {
+    const node = s.SortBy.node;
+    const ordinal = node?.A_Const?.ival;
+    if (ordinal !== undefined) {
+      const t = targets[Number(ordinal.ival ?? 0) - 1];
+      return t ? { SortBy: { ...s.SortBy, node: t.ResTarget.val } } : s;
+    }
+    const fields = node?.ColumnRef?.fields;
+    if (fields?.length === 1) {
+      const named = targets.find((t) => t.ResTarget.name && t.ResTarget.name === fields[0].String?.sval);
+      if (named) return { SortBy: { ...s.SortBy, node: named.ResTarget.val } };
+    }
+    return s;
+  });
 }

@@ -49,6 +49,7 @@ export function plannerCatalog(catalog: Catalog, resolver: RelationResolver): Pl
     capabilities: (service) => catalog.requireUp(service).connector.capabilities,
     compileFragment: (service, fragment, params, paramTypes) =>
       compileFragment(catalog, service, fragment, params, paramTypes),
+    observedRows: (service, fragment) => catalog.observedRows.get(service, fragment),
   };
 }
 
@@ -106,12 +107,11 @@ export function buildFederated(
   const budget = createMemoryBudget(ctx.memoryLimit ?? defaultQueryMemory);
   const direct: ScanOpener = {
     open: (scan, extra) =>
-      openScan(
-        ctx,
-        scan,
-        extra ? [...params, ...extra.values] : params,
-        extra ? [...paramTypes, ...extra.types] : paramTypes,
-      ),
+      extra
+        ? openScan(ctx, scan, [...params, ...extra.values], [...paramTypes, ...extra.types])
+        : openScan(ctx, scan, params, paramTypes, (rows) =>
+            ctx.catalog.observedRows.record(scan.service, scan.fragment, rows),
+          ),
   };
   const scans = instrumentation ? instrumentation.opener(direct) : direct;
   const source = buildPlan(plan, {
@@ -173,6 +173,8 @@ async function openScan(
   scan: RemoteScanPlan,
   params: Value[],
   paramTypes: number[],
+  /** called with the row count when the scan is read to the end (not when closed early) */
+  onComplete?: (rows: number) => void,
 ): Promise<RowSource> {
   const { connector } = ctx.catalog.requireUp(scan.service);
   const native = compileFragment(ctx.catalog, scan.service, scan.fragment, params, paramTypes);
@@ -182,11 +184,17 @@ async function openScan(
     resultTypes: scan.columns.map((c) => ({ oid: c.oid, typmod: c.typmod, sql: "" })),
   });
   const batches = result.batches[Symbol.asyncIterator]();
+  let rows = 0;
   return {
     async next() {
       for (;;) {
         const r = await batches.next();
-        if (r.done) return null;
+        if (r.done) {
+          onComplete?.(rows);
+          onComplete = undefined;
+          return null;
+        }
+        rows += r.value.length;
         if (r.value.length > 0) return r.value;
       }
     },

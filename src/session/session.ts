@@ -385,16 +385,22 @@ export class WeftSession implements Session {
         const query = (route.stmt.query as Node) ?? parsed.ast;
         const lines = await this.guarded(async (signal) => {
           if (inner.kind === "service") {
-            return explainServiceStatement(
-              this.deps,
-              this.tx,
-              signal,
-              inner,
-              query,
-              options,
-              values,
-              paramTypes,
-            );
+            try {
+              return await explainServiceStatement(
+                this.deps,
+                this.tx,
+                signal,
+                inner,
+                query,
+                options,
+                values,
+                paramTypes,
+              );
+            } catch (err) {
+              // as when it runs: what the service cannot run exactly is planned across services
+              if (!(err instanceof PgError) || err.code !== SqlState.featureNotSupported) throw err;
+              if (inner.write || inner.verb !== "SELECT") throw err;
+            }
           }
           const planning = performance.now();
           const plan = planFederated(query, this.deps.catalog, this.resolver(), values, paramTypes);

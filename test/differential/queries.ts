@@ -175,6 +175,12 @@ export const corpus: readonly DifferentialQuery[] = [
     covers: "json_build_object / row_to_json as BI tools emit",
     sql: "select emp_no, json_build_object('first', first_name, 'active', is_active, 'hired', hire_date) from hr.employees order by emp_no limit 30",
   },
+  {
+    id: "hr-ordered-set-hypothetical",
+    covers:
+      "mode() and hypothetical-set rank/percent_rank/cume_dist WITHIN GROUP on MariaDB (in memory): DESC, NULLS FIRST, NULL keys",
+    sql: "select dept_no, count(*), mode() within group (order by gender), rank(10050) within group (order by emp_no), dense_rank('F') within group (order by gender desc), percent_rank('2000-01-01') within group (order by hire_date desc), cume_dist(50) within group (order by score nulls first) from hr.employees group by dept_no order by dept_no nulls first",
+  },
 
   // ------------------------------------------------------------------ crm (PostgreSQL), single service
   {
@@ -234,6 +240,12 @@ export const corpus: readonly DifferentialQuery[] = [
     covers: "skewed GROUP BY, sum(decimal), string_agg ORDER BY, top-N",
     sql: "select project_id, count(*), sum(hours), count(role), string_agg(role, ',' order by emp_no) from ops.assignment group by project_id order by count(*) desc, project_id limit 20",
   },
+  {
+    id: "ops-percentile-array",
+    covers:
+      "percentile_cont/percentile_disc array forms (a NULL fraction) over decimal and datetime on MariaDB, in memory",
+    sql: "select project_id, percentile_cont(array[0.1, 0.5, 0.9]) within group (order by hours), percentile_disc(array[0.5, null, 1]) within group (order by assigned_at desc), percentile_cont(0.75) within group (order by hours) from ops.assignment group by project_id order by project_id limit 20",
+  },
 
   // ------------------------------------------------------------------ cross-service
   {
@@ -265,6 +277,16 @@ export const corpus: readonly DifferentialQuery[] = [
     id: "x-lateral",
     covers: "CROSS JOIN LATERAL with a per-row top-N across services",
     sql: "select d.dept_no, top.emp_no, top.salary, top.from_date from hr.departments d cross join lateral (select e.emp_no, s.salary, s.from_date from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where e.dept_no = d.dept_no order by s.salary desc, e.emp_no, s.from_date limit 2) top order by d.dept_no, top.salary desc, top.emp_no, top.from_date",
+  },
+  {
+    id: "x-lateral-left-aggregate",
+    covers: "LEFT JOIN LATERAL over an aggregate: count over no rows is 0, sum/max NULL, for most projects",
+    sql: "select p.project_id, a.n, a.total_hours, a.last_assigned from crm.project p left join lateral (select count(*) as n, sum(x.hours) as total_hours, max(x.assigned_at) as last_assigned from ops.assignment x where x.project_id = p.project_id and x.role = 'lead' and x.hours > 990) a on true order by p.project_id",
+  },
+  {
+    id: "x-lateral-offset",
+    covers: "CROSS JOIN LATERAL with LIMIT … OFFSET per outer row (row_number window), ties broken by key",
+    sql: "select p.project_id, t.emp_no, t.hours from crm.project p cross join lateral (select a.emp_no, a.hours from ops.assignment a where a.project_id = p.project_id order by a.hours desc, a.emp_no limit 2 offset 1) t where p.project_id <= 30 order by p.project_id, t.hours desc, t.emp_no",
   },
   {
     id: "x-string-key-join",
@@ -370,6 +392,17 @@ export const corpus: readonly DifferentialQuery[] = [
     id: "x-not-exists",
     covers: "correlated NOT EXISTS (employees without salaries)",
     sql: "select e.emp_no from hr.employees e where not exists (select 1 from crm.salaries s where s.emp_no = e.emp_no) order by e.emp_no",
+  },
+  {
+    id: "x-exists-selective",
+    covers:
+      "selective correlated EXISTS: one department's keys sent to the subquery's service (bind semi join)",
+    sql: "select e.emp_no, e.last_name from hr.employees e where e.dept_no = 'd005' and exists (select 1 from crm.salaries s where s.emp_no = e.emp_no and s.salary > 90000) order by e.emp_no",
+  },
+  {
+    id: "x-in-selective",
+    covers: "selective IN (subquery): the subquery's keys sent to the outer table's service (bind semi join)",
+    sql: "select c.contact_id, c.display_name, c.country from crm.contact c where c.emp_no in (select e.emp_no from hr.employees e where e.dept_no = 'd019' and e.hire_date >= date '2015-01-01') order by c.contact_id",
   },
   {
     id: "x-in-and-not-in",
@@ -486,6 +519,29 @@ export const corpus: readonly DifferentialQuery[] = [
     id: "sq-derived-using",
     covers: "JOIN … USING inside a FROM subquery, counted outside",
     sql: "select count(*), count(distinct t.emp_no) from (select e.emp_no from hr.employees e join crm.salaries s using (emp_no)) t",
+  },
+  {
+    id: "sq-any-exists-or",
+    covers: "correlated EXISTS under OR: a LEFT JOIN with the subquery grouped by its key",
+    sql: "select e.emp_no, e.manager_no from hr.employees e where e.emp_no < 10060 and (e.manager_no is null or exists (select 1 from crm.project p where p.lead_emp_no = e.emp_no and p.is_public)) order by 1",
+  },
+  {
+    id: "sq-any-in-select-list",
+    covers:
+      "correlated IN and NOT IN in the select list: NULL left operands, NULLs in the group, empty groups",
+    sql: "select p.project_id, p.lead_emp_no in (select a.emp_no from ops.assignment a where a.project_id = p.project_id) as lead_assigned, p.lead_emp_no not in (select e.manager_no from hr.employees e where e.emp_no = p.lead_emp_no) as not_own_manager from crm.project p order by 1",
+  },
+  {
+    id: "sq-any-scalar-no-aggregate",
+    covers:
+      "correlated scalar subqueries without an aggregate: one row per key, ORDER BY … LIMIT 1 in a CASE branch",
+    sql: "select e.emp_no, (select st.status from crm.employee_status st where st.emp_no = e.emp_no) as status, case when e.emp_no % 3 = 0 then (select c.city from crm.contact c where c.emp_no = e.emp_no order by c.contact_id desc limit 1) end as city from hr.employees e where e.emp_no < 10050 order by 1",
+  },
+  {
+    id: "sq-any-uncorrelated-in-or-having",
+    covers:
+      "uncorrelated IN / NOT IN under OR, in a grouped select list and in HAVING (arrays computed once)",
+    sql: "select e.dept_no, count(*), e.dept_no in (select d.dept_no from hr.departments d where d.budget > 5000000) as big from hr.employees e where e.manager_no not in (select p.lead_emp_no from crm.project p where p.lead_emp_no is not null) or e.emp_no in (select a.emp_no from ops.assignment a where a.hours > 30) group by e.dept_no having count(*) > 1 or e.dept_no in (select d.dept_no from hr.departments d) order by 1 nulls first",
   },
   {
     id: "x-values",
@@ -614,6 +670,12 @@ export const corpus: readonly DifferentialQuery[] = [
     covers: "string_agg / array_agg with ORDER BY (NULLS FIRST, DESC) over a cross-service join",
     sql: "select e.dept_no, string_agg(a.role, ',' order by a.role desc nulls first, a.emp_no, a.project_id), array_agg(a.hours order by a.hours, a.emp_no, a.project_id) from hr.employees e join ops.assignment a on a.emp_no = e.emp_no where e.emp_no < 10100 group by e.dept_no order by e.dept_no nulls first",
   },
+  {
+    id: "x-percentile-per-group",
+    covers:
+      "percentile_cont (numeric cast to float8, interpolated) / percentile_disc (date, DESC) per group over a cross-service join",
+    sql: "select e.dept_no, percentile_cont(0.5) within group (order by s.salary), percentile_cont(0.1) within group (order by s.salary desc), percentile_disc(0.25) within group (order by e.hire_date desc), count(*) from hr.employees e join crm.salaries s on s.emp_no = e.emp_no where e.emp_no < 10300 group by e.dept_no order by e.dept_no nulls first",
+  },
   // ------------------------------------------------------------------ grouping / top-N pushed into one scan
   // (an uncorrelated subquery over another service makes these cross-service; its value is a parameter,
   // and the rest is one scan whose service gets the GROUP BY, ORDER BY and LIMIT)
@@ -638,6 +700,12 @@ export const corpus: readonly DifferentialQuery[] = [
     id: "x-aggpush-empty-global",
     covers: "a global aggregate over no rows: count 0, sum/avg/min NULL",
     sql: "select count(*), count(s.salary), sum(s.salary), avg(s.salary), min(s.from_date) from crm.salaries s where s.emp_no > (select max(emp_no) from hr.employees) + 1000000",
+  },
+  {
+    id: "x-aggpush-within-group",
+    covers:
+      "WITHIN GROUP aggregates pushed with the grouping into a PostgreSQL scan (ORDER BY … DESC NULLS FIRST, hypothetical rank)",
+    sql: "select s.emp_no % 3 as k, percentile_cont(0.5) within group (order by s.salary desc nulls first), mode() within group (order by s.to_date), rank(50000) within group (order by s.salary) from crm.salaries s where s.emp_no < (select min(emp_no) from hr.employees) + 200 group by 1 order by 1",
   },
   {
     id: "x-aggpush-topn-groups",

@@ -673,6 +673,8 @@ export class Compilation {
         pgType = typeof value === "bigint" || Math.abs(Number(value)) > 2147483647 ? "int8" : "int4";
       else if (ty === "numeric") pgType = "numeric";
       else if (ty === "bool") pgType = "boolean";
+      // an explicit text literal stays text (an untyped $n would be unknown: pg_typeof($1) fails)
+      else if (ty === "text") pgType = "text";
       else if (
         ty === "date" ||
         ty === "timestamp" ||

@@ -25,7 +25,7 @@ export function compileFunction(c: Compilation, f: A, scope: A): Expr {
   if (parts.length > 2) c.refuse(`function ${parts.join(".")}`);
   const name = parts[parts.length - 1];
   if (f.agg_filter) c.refuse("aggregate FILTER");
-  if (f.agg_within_group) c.refuse("WITHIN GROUP");
+  if (f.agg_within_group) return withinGroup(c, f, name, scope);
   if (f.func_variadic) c.refuse("VARIADIC");
   const args: Expr[] = f.agg_star ? [] : (f.args ?? []).map((a: A) => c.expr(a, scope));
   let e: Expr;
@@ -339,4 +339,56 @@ function fieldName(c: Compilation, e: Expr): string {
   const v = String(e.konst?.value ?? "");
   if (!/^[a-z]+$/i.test(v)) c.refuse("EXTRACT with this field");
   return v;
+}
+
+/**
+ * `fn(direct args) WITHIN GROUP (ORDER BY keys)`: ordered-set and hypothetical-set aggregates
+ * exist only on PostgreSQL (elsewhere Weft evaluates them in memory over the scanned rows).
+ */
+function withinGroup(c: Compilation, f: A, name: string, scope: A): Expr {
+  if (c.dialect.kind !== "postgres" || f.over) c.refuse("WITHIN GROUP");
+  const direct: Expr[] = (f.args ?? []).map((a: A) =>
+    a.A_ArrayExpr
+      ? {
+          sql: `ARRAY[${(a.A_ArrayExpr.elements ?? []).map((e: A) => c.expr(e, scope).sql).join(", ")}]`,
+          ty: "array" as Ty,
+        }
+      : c.expr(a, scope),
+  );
+  const keys = (f.agg_order ?? []).map((o: A) => {
+    const sb = o.SortBy;
+    if (sb.useOp) c.refuse("ORDER BY … USING");
+    const e = c.expr(sb.node, scope);
+    const dir = sb.sortby_dir === "SORTBY_DESC" ? " DESC" : "";
+    const nulls =
+      sb.sortby_nulls === "SORTBY_NULLS_FIRST"
+        ? " NULLS FIRST"
+        : sb.sortby_nulls === "SORTBY_NULLS_LAST"
+          ? " NULLS LAST"
+          : "";
+    return { e, sql: `${e.sql}${dir}${nulls}` };
+  });
+  const qualified = f.funcname.map((n: A) => n.String.sval).join(".");
+  if (!/^[a-z_][a-z0-9_.]*$/.test(qualified)) c.refuse(`function ${qualified}()`);
+  const ty = withinGroupTy(name, direct[0]?.ty === "array", keys[0]?.e.ty ?? "unknown");
+  const sql = `${qualified.toUpperCase()}(${direct.map((d) => d.sql).join(", ")}) WITHIN GROUP (ORDER BY ${keys.map((k: { sql: string }) => k.sql).join(", ")})`;
+  return { sql, ty };
+}
+
+function withinGroupTy(name: string, arrayForm: boolean, keyTy: Ty): Ty {
+  switch (name) {
+    case "percentile_cont":
+      return arrayForm ? "array" : keyTy === "interval" ? "interval" : "float";
+    case "percentile_disc":
+      return arrayForm ? "array" : keyTy;
+    case "mode":
+      return keyTy;
+    case "rank":
+    case "dense_rank":
+      return "int";
+    case "percent_rank":
+    case "cume_dist":
+      return "float";
+  }
+  return "unknown";
 }

@@ -1,8 +1,8 @@
 /**
  * Aggregates with PostgreSQL's overloads, result types and numeric scales: count,
  * sum, avg, min/max, bool_and/bool_or/every, string_agg, array_agg, json_agg,
- * jsonb_agg and the variance/stddev family. DISTINCT and FILTER belong to the
- * aggregate operator.
+ * jsonb_agg and the variance/stddev family (the WITHIN GROUP ones register from
+ * aggregates-ordered-set.ts). DISTINCT and FILTER belong to the aggregate operator.
  */
 import { PgError } from "../../common/pg-error.ts";
 import { arrayOf, elementOf, Oid, type TypeOid } from "../../common/pg-types.ts";
@@ -10,6 +10,7 @@ import { normalizeJsonb } from "../../common/value-json.ts";
 import type { PgInterval, Value } from "../../common/values.ts";
 import type { EvalContext } from "../row-source.ts";
 import { valueToJson } from "./aggregates-json.ts";
+import "./aggregates-ordered-set.ts";
 import { compareValues } from "./compare.ts";
 import * as dec from "./numeric.ts";
 import { checkFloat4, checkFloat8, checkInt8, rint } from "./numeric-limits.ts";

@@ -29,6 +29,8 @@ export interface FunctionOverload {
 export interface AggregateOverload {
   name: string;
   args: TypeOid[];
+  /** element type of a trailing VARIADIC argument (rank(VARIADIC "any" ORDER BY VARIADIC "any")) */
+  variadic?: TypeOid;
   returns: TypeOid | ((argTypes: TypeOid[]) => TypeOid);
   /** a fresh transition state */
   init(): unknown;

@@ -122,6 +122,11 @@ interface Case {
 }
 const cases: Case[] = [
   { sql: "select id, name from svc.people order by id" },
+  // a text-typed literal keeps its type (an untyped parameter would make pg_typeof fail on PostgreSQL)
+  {
+    sql: "select id, pg_typeof('k'::text)::text, 'k'::text || name from svc.people order by id",
+    refuse: ["mysql", "sqlite"],
+  },
   { sql: "select name, city from svc.people order by city, name" },
   { sql: "select name, city from svc.people order by city desc, name desc" },
   { sql: "select id, city from svc.people order by city nulls first, id" },

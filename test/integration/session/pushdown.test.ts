@@ -73,6 +73,14 @@ describe("single-service statements are pushed down", () => {
     assert.equal(s.rows[0].name, "back\\slash 😀");
   });
 
+  test("a text-typed literal is sent with its type: PostgreSQL can resolve pg_typeof over it", async () => {
+    const r = await client.query(
+      "select pg_typeof('k'::text)::text as t, 'k'::text || name as n from pgs.item where id = 1",
+    );
+    assert.equal(r.rows[0].t, "text");
+    assert.match(r.rows[0].n, /^k/);
+  });
+
   test("MySQL text comparison is case-sensitive like PostgreSQL", async () => {
     const r = await client.query("select id from my.account where owner = 'bob'");
     assert.deepEqual(r.rows, [{ id: 2 }]);
@@ -137,6 +145,19 @@ describe("statements around a pushed-down query", () => {
     assert.match(analyzed.rows.map((row) => row["QUERY PLAN"]).join("\n"), /Affected rows: 3/);
     await client.query("rollback");
     assert.equal((await client.query("select count(*)::int as n from my.account")).rows[0].n, 3);
+  });
+
+  test("EXPLAIN of a statement its service cannot run exactly shows the in-memory plan it runs with", async () => {
+    // MariaDB cannot reproduce avg(numeric)'s scale: the average runs in memory over a scan
+    const sql = "select avg(balance) from my.account";
+    const r = await client.query(`explain ${sql}`);
+    const plan = r.rows.map((row) => row["QUERY PLAN"]).join("\n");
+    assert.match(plan, /Hash Aggregate[^\n]*in memory/, plan);
+    assert.match(plan, /Remote Scan on service "my" \(mysql\)/, plan);
+    // balances 101.00 (after the write test's update), 50.25, 0.00: PostgreSQL's avg gives 16 decimals
+    assert.deepEqual((await client.query(sql)).rows, [{ avg: "50.4166666666666667" }]);
+    const analyzed = await client.query(`explain analyze ${sql}`);
+    assert.match(analyzed.rows.map((row) => row["QUERY PLAN"]).join("\n"), /actual rows=1/);
   });
 
   test("cursors: DECLARE, FETCH in steps, MOVE, CLOSE", async () => {

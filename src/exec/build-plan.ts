@@ -1,13 +1,22 @@
 import { PgError } from "../common/pg-error.ts";
 import { arrayOf } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
+import type { ApplyStats } from "../planner/explain.ts";
 import { withKeyFilter } from "../planner/fragment-key-filter.ts";
 import { withLimitOne, withNullKeyProbe } from "../planner/fragment-probe.ts";
-import type { BindJoinPlan, QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
+import type {
+  ApplyPlan,
+  BindJoinPlan,
+  LateralApplyPlan,
+  QueryPlan,
+  RemoteScanPlan,
+} from "../planner/query-plan.ts";
+import { applyOperator } from "./apply.ts";
 import { type BindJoinSpec, bindJoin } from "./bind-join.ts";
 import { buildDistinctOn, buildSetOperation, buildValues, buildWindow, sortKeysOf } from "./build-output.ts";
 import { compileExpr } from "./compile-expr.ts";
 import { initParams } from "./init-params.ts";
+import { lateralApplyOperator } from "./lateral-apply.ts";
 import { distinct } from "./operators/distinct.ts";
 import type { OperatorEnv } from "./operators/env.ts";
 import { filter } from "./operators/filter.ts";
@@ -32,6 +41,10 @@ export interface BuildEnv extends OperatorEnv {
   scans: ScanOpener;
   /** EXPLAIN ANALYZE: wraps each node's operator to count its rows, batches and time */
   instrument?: (plan: QueryPlan, source: RowSource) => RowSource;
+  /** EXPLAIN ANALYZE: the counters of an apply (evaluations, memoized answers) */
+  applyStats?: (plan: ApplyPlan | LateralApplyPlan) => ApplyStats;
+  /** the query's cancellation, checked by operators that run long without I/O (apply) */
+  signal?: AbortSignal;
 }
 
 /** Builds the operator tree of a plan. Remote scans open lazily, when first pulled. */
@@ -168,6 +181,10 @@ function buildNode(plan: QueryPlan, env: BuildEnv): RowSource {
       return buildSetOperation(plan, (p) => buildPlan(p, env), env);
     case "values":
       return buildValues(plan, env);
+    case "apply":
+      return applyOperator(plan, env, buildPlan);
+    case "lateral-apply":
+      return lateralApplyOperator(plan, env, buildPlan);
   }
 }
 

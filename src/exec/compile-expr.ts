@@ -1,6 +1,7 @@
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type { Value } from "../common/values.ts";
 import type { BoundExpr } from "../planner/bound-expr.ts";
+import { ApplyFailure } from "./apply-failure.ts";
 import { compileAnyAll, compileSubqueryValue } from "./compile-any-all.ts";
 import type { Evaluator } from "./row-source.ts";
 import { compareValues, type ResolvedCall, resolveCast } from "./scalar/index.ts";
@@ -199,5 +200,13 @@ export function compileExpr(expr: BoundExpr, params: readonly Value[]): Evaluato
       return compileAnyAll(expr, (e) => compileExpr(e, params), params);
     case "subquery-value":
       return compileSubqueryValue(compileExpr(expr.arg, params), expr.first);
+    case "apply-value": {
+      const arg = compileExpr(expr.arg, params);
+      return (row, ctx) => {
+        const v = arg(row, ctx);
+        if (v instanceof ApplyFailure) throw v.error;
+        return v;
+      };
+    }
   }
 }

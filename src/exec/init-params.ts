@@ -5,11 +5,9 @@ import type { BuildEnv, ScanOpener } from "./build-plan.ts";
 import { estimateValueBytes } from "./memory-budget.ts";
 import { Reservation } from "./operators/reservation.ts";
 import type { RowSource } from "./row-source.ts";
+import { rootOpener, withRoot } from "./scan-openers.ts";
 
 type Build = (plan: QueryPlan, env: BuildEnv) => RowSource;
-
-/** The opener every wrapper delegates to, with the client's parameters only. */
-const rootOpeners = new WeakMap<ScanOpener, ScanOpener>();
 
 /**
  * Runs the init plans (uncorrelated scalar / EXISTS / IN subqueries) on the first pull, then
@@ -27,15 +25,17 @@ export function initParams(plan: InitParamsPlan, env: BuildEnv, build: Build): R
       params[i] = v;
     });
     for (const init of plan.inits) params[init.index] = await runInit(init, env, build, held);
-    const root = rootOpeners.get(env.scans) ?? env.scans;
-    const scans: ScanOpener = {
-      open: (scan, extra) =>
-        root.open(scan, {
-          values: [...params.slice(plan.clientParams), ...(extra?.values ?? [])],
-          types: [...plan.paramTypes.slice(plan.clientParams), ...(extra?.types ?? [])],
-        }),
-    };
-    rootOpeners.set(scans, root);
+    const root = rootOpener(env.scans);
+    const scans: ScanOpener = withRoot(
+      {
+        open: (scan, extra) =>
+          root.open(scan, {
+            values: [...params.slice(plan.clientParams), ...(extra?.values ?? [])],
+            types: [...plan.paramTypes.slice(plan.clientParams), ...(extra?.types ?? [])],
+          }),
+      },
+      root,
+    );
     return build(plan.input, { ...env, params, scans });
   };
   return {

@@ -5,14 +5,16 @@
  */
 import type { RowBatch } from "../common/row.ts";
 import type { Value } from "../common/values.ts";
-import type { ExplainStats, NodeStats, RemoteStats } from "../planner/explain.ts";
-import type { QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
+import type { ApplyStats, ExplainStats, NodeStats, RemoteStats } from "../planner/explain.ts";
+import type { ApplyPlan, LateralApplyPlan, QueryPlan, RemoteScanPlan } from "../planner/query-plan.ts";
 import type { ScanOpener } from "./build-plan.ts";
 import type { RowSource } from "./row-source.ts";
 
 export interface Instrumentation extends ExplainStats {
   /** wraps the operator built for `plan` */
   wrap(plan: QueryPlan, source: RowSource): RowSource;
+  /** the counters an apply updates (created on first use) */
+  applyStats(plan: ApplyPlan | LateralApplyPlan): ApplyStats;
   /** wraps the scan opener every remote scan (also a bind join's keyed ones) goes through */
   opener(inner: ScanOpener): ScanOpener;
 }
@@ -30,9 +32,19 @@ export function createInstrumentation(): Instrumentation {
     }
     return stats;
   };
+  const applies = new Map<ApplyPlan | LateralApplyPlan, ApplyStats>();
   return {
     node: (plan) => nodes.get(plan),
     remote: (scan) => remotes.get(scan.columns),
+    apply: (plan) => applies.get(plan),
+    applyStats(plan) {
+      let stats = applies.get(plan);
+      if (!stats) {
+        stats = { evaluations: 0, hits: 0 };
+        applies.set(plan, stats);
+      }
+      return stats;
+    },
     wrap(plan, source) {
       let stats = nodes.get(plan);
       if (!stats) {

@@ -4,7 +4,7 @@ import { arrayOf, elementOf, Oid, type TypeOid } from "../common/pg-types.ts";
 import { decodeText } from "../common/value-codec.ts";
 import { type BoundExpr, boolOid } from "./bound-expr.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
-import { subqueryValueNode } from "./subquery-nodes.ts";
+import { applyValueNode, subqueryValueNode } from "./subquery-nodes.ts";
 import { typeFromTypeName } from "./type-names.ts";
 
 /** Resolves a column reference (the ColumnRef's name parts) to a bound expression, or throws. */
@@ -107,6 +107,10 @@ export function bindExpr(node: Node, ctx: BindContext): BoundExpr {
       return bindSqlValueFunction(body, ctx);
     case subqueryValueNode:
       return bindSubqueryValue(body, ctx);
+    case applyValueNode: {
+      const arg = bindExpr(body.arg, ctx);
+      return { kind: "apply-value", arg, type: arg.type, typmod: arg.typmod };
+    }
     default:
       throw new PgError(
         SqlState.featureNotSupported,

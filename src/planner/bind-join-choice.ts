@@ -23,7 +23,8 @@ export interface KeyedScan {
  * select list), which becomes a scan of just those columns. Anything whose rows would change
  * with a narrower WHERE (LIMIT, grouping, DISTINCT, computed columns) cannot.
  */
-export function keyedScan(plan: QueryPlan, key: BoundExpr): KeyedScan | null {
+export function keyedScan(plan: QueryPlan, joinKey: BoundExpr): KeyedScan | null {
+  const key = withoutNoOpCast(joinKey);
   if (key.kind !== "column") return null;
   let scan: RemoteScanPlan;
   if (plan.kind === "remote-scan") scan = plan;
@@ -47,6 +48,19 @@ export function keyedScan(plan: QueryPlan, key: BoundExpr): KeyedScan | null {
   const target = (scan.fragment as any).SelectStmt.targetList?.[key.index]?.ResTarget?.val?.ColumnRef?.fields;
   if (target?.length !== 2 || !target[0].String || !target[1].String) return null;
   return { scan, alias: target[0].String.sval, column: target[1].String.sval, index: key.index };
+}
+
+const varcharOid = 1043;
+const textOid = 25;
+
+/**
+ * varchar compared as text (what `varchar = varchar` and `varchar = text` bind to): the values
+ * are the same strings, so the column itself can take the key predicate.
+ */
+function withoutNoOpCast(key: BoundExpr): BoundExpr {
+  if (key.kind === "cast" && key.type === textOid && key.arg.kind === "column" && key.arg.type === varcharOid)
+    return key.arg;
+  return key;
 }
 
 /** One table, plain column references, and nothing that a key predicate would change. */

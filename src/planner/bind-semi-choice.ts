@@ -17,6 +17,7 @@ import { bindSettings, type KeyedScan, keyedScan, keyNullable, worthBinding } fr
 import { type BoundExpr, boolOid } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { BindJoinPlan, QueryPlan } from "./query-plan.ts";
+import { inSubplan } from "./volatile-params.ts";
 
 /** `left = right`: `left` over the query's row, `right` over the subquery's, both of `type`. */
 export interface SemiJoinKey {
@@ -41,6 +42,8 @@ export interface SemiJoinParts {
 
 export function chooseBindSemiJoin(parts: SemiJoinParts, input: PlanInput): QueryPlan | null {
   const { left, right, joinType, nullAware, conditions, keys } = parts;
+  // an apply's subquery runs again for every outer value: its scans must not depend on its rows
+  if (inSubplan(input)) return null;
   // NOT IN binds only a single comparison: a NULL in a row comparison is not decided per key
   if (nullAware && conditions.length !== 1) return null;
   // filters kept in memory over the query's scan commute with a semi join: they go above it

@@ -74,6 +74,17 @@ export type BoundExpr =
       first: boolean;
       type: TypeOid;
       typmod: number;
+    }
+  | {
+      /**
+       * A column an apply added (query-plan.ts ApplyPlan): its value, or the error evaluating the
+       * subquery raised for that row, thrown here, when an expression reads it, as PostgreSQL
+       * raises it only for a subquery it evaluates.
+       */
+      kind: "apply-value";
+      arg: BoundExpr;
+      type: TypeOid;
+      typmod: number;
     };
 
 /** An aggregate call of a grouped query. */
@@ -144,6 +155,7 @@ export function columnsOf(expr: BoundExpr, into: Set<number> = new Set()): Set<n
       columnsOf(expr.array, into);
       break;
     case "subquery-value":
+    case "apply-value":
       columnsOf(expr.arg, into);
       break;
   }

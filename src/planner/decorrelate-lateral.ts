@@ -7,13 +7,22 @@ import {
   isTrueConst,
   joinExpr,
   type LateralRewrite,
+  lateralCannotDecorrelate,
   lateralNotSupported,
   mapTree,
   refName,
   resTarget,
 } from "./lateral-ast.ts";
 import { rewriteLateralSubquery } from "./lateral-subquery.ts";
-import { fromScope, refFields, resolvesIn, type ScopeCatalog, type ScopeItem } from "./subquery-scope.ts";
+import { CannotDecorrelate } from "./subquery-correlation.ts";
+import {
+  freeRefs,
+  fromScope,
+  refFields,
+  resolvesIn,
+  type ScopeCatalog,
+  type ScopeItem,
+} from "./subquery-scope.ts";
 
 /**
  * Rewrites every correlated LATERAL subquery in a SELECT's FROM clause into an ordinary
@@ -140,7 +149,18 @@ function joinLateral(
 ): Rewritten {
   const leftScope = larg ? fromScope([larg], ctx.catalog) : [];
   const priorScope = at.spine ? fromScope(at.prior, ctx.catalog) : [];
-  const rewrite = rewriteLateralSubquery(body, [...leftScope, ...priorScope], ctx.catalog);
+  let rewrite: LateralRewrite | null;
+  try {
+    rewrite = rewriteLateralSubquery(body, [...leftScope, ...priorScope], ctx.catalog);
+    if (rewrite) refuseRewriteHere(rewrite, type, quals, at);
+  } catch (err) {
+    if (!(err instanceof CannotDecorrelate) || (type !== "JOIN_INNER" && type !== "JOIN_LEFT")) {
+      if (err instanceof CannotDecorrelate)
+        throw lateralNotSupported("a correlated LATERAL subquery in a RIGHT or FULL join");
+      throw err;
+    }
+    return keepLateral(body, larg, leftScope, type, quals, at, ctx);
+  }
   if (!rewrite) {
     const { lateral: _lateral, ...plain } = body;
     const item = { RangeSubselect: plain } as unknown as Node;
@@ -158,18 +178,12 @@ function joinLateral(
   if (rewrite.item) ctx.created.add(rewrite.item);
   ctx.visible.set(alias, rewrite.columns);
   const on = [...rewrite.on];
-  registerSubstitutions(alias, rewrite, at, ctx);
+  registerSubstitutions(alias, rewrite, ctx);
   const original = quals && !isTrueConst(quals) ? (substitute(quals, ctx) as Node) : undefined;
   const folded = needsPrior || !larg;
   if (rewrite.aggregate || !rewrite.item) {
-    if (original) {
-      // exactly one row per outer row: an inner join's condition filters those rows, as WHERE would
-      if (type !== "JOIN_INNER" || !at.safe)
-        throw lateralNotSupported(
-          "LEFT JOIN LATERAL over an aggregate or FROM-less subquery ON a condition other than true",
-        );
-      ctx.where.push(original);
-    }
+    // exactly one row per outer row: an inner join's condition filters those rows, as WHERE would
+    if (original) ctx.where.push(original);
     if (!rewrite.item) return { node: left!, foldedPrior: folded };
     return { node: joinExpr("JOIN_LEFT", left!, rewrite.item, on), foldedPrior: folded };
   }
@@ -177,15 +191,52 @@ function joinLateral(
   return { node: joinExpr(type, left!, rewrite.item, on), foldedPrior: folded };
 }
 
-function registerSubstitutions(alias: string, rewrite: LateralRewrite, at: Position, ctx: Context): void {
+function registerSubstitutions(alias: string, rewrite: LateralRewrite, ctx: Context): void {
   if (rewrite.substitutions.size === 0) return;
+  ctx.substitutions.set(alias, rewrite.substitutions);
+}
+
+/** What the rewrite of one LATERAL subquery cannot express where it stands (it runs as an apply then). */
+function refuseRewriteHere(
+  rewrite: LateralRewrite,
+  type: string,
+  quals: Node | undefined,
+  at: Position,
+): void {
   // an expression standing for a column (count's 0, a + 1) would not be NULL where an outer join
   // above NULL-extends the row
-  if (!at.safe)
-    throw lateralNotSupported(
+  if (rewrite.substitutions.size > 0 && !at.safe)
+    throw lateralCannotDecorrelate(
       "a LATERAL subquery over aggregates or without FROM on the nullable side of an outer join",
     );
-  ctx.substitutions.set(alias, rewrite.substitutions);
+  const original = quals && !isTrueConst(quals);
+  if ((rewrite.aggregate || !rewrite.item) && original && (type !== "JOIN_INNER" || !at.safe))
+    throw lateralCannotDecorrelate(
+      "LEFT JOIN LATERAL over an aggregate or FROM-less subquery ON a condition other than true",
+    );
+}
+
+/**
+ * A LATERAL subquery no rewrite can turn into a join stays LATERAL: the planner runs it as an
+ * apply over the rows of the items on its left (plan-apply.ts), joined into them when it reads
+ * items of the comma list before its join.
+ */
+function keepLateral(
+  body: any,
+  larg: Node | null,
+  leftScope: ScopeItem[],
+  type: string,
+  quals: Node | undefined,
+  at: Position,
+  ctx: Context,
+): Rewritten {
+  const item = { RangeSubselect: body } as unknown as Node;
+  const on = quals ? [substitute(quals, ctx) as Node] : [];
+  if (!larg) return { node: item, foldedPrior: false };
+  const outerRefs = freeRefs(body.subquery.SelectStmt as SelectStmt, ctx.catalog);
+  const needsPrior = outerRefs.some((r) => !resolvesIn(leftScope, refFields((r as any).ColumnRef)));
+  const left = needsPrior ? joinExpr("JOIN_INNER", crossJoined(at.prior), larg, []) : larg;
+  return { node: joinExpr(type, left, item, on), foldedPrior: needsPrior };
 }
 
 // ---------------------------------------------------------------- reading the rewritten subqueries

@@ -1,6 +1,8 @@
 import type { Node, SelectStmt } from "@pgsql/types";
+import type { Value } from "../common/values.ts";
 import type { SourceTable } from "../connectors/spi.ts";
 import { aggregateNames } from "./aggregate-names.ts";
+import { estimateRows } from "./estimate.ts";
 import { containsSubLink, type ScopeCatalog } from "./subquery-scope.ts";
 
 /**
@@ -19,11 +21,16 @@ import { containsSubLink, type ScopeCatalog } from "./subquery-scope.ts";
  * row stands for rows that the join and the final grouping treat alike, so summing partial counts
  * and sums (and taking min of mins …) over the final groups gives what the aggregates give over the
  * original rows. avg is sum/count divided the way PostgreSQL's avg divides (numeric_div), so the
- * result has the same scale. Applied only when the table is much larger than every other table of
- * the query (the join key then repeats and the partial result is smaller); float sums and averages
+ * result has the same scale. Applied only when the table, after its own WHERE conditions, is
+ * expected at least four times larger than every other table of the query (the join key then
+ * repeats and the partial result is smaller); float sums and averages
  * are left alone, because adding in another order changes their last digits.
  */
-export function eagerAggregate(stmt: SelectStmt, catalog: ScopeCatalog): SelectStmt {
+export function eagerAggregate(
+  stmt: SelectStmt,
+  catalog: ScopeCatalog,
+  params: readonly Value[] = [],
+): SelectStmt {
   if (!plainAggregateQuery(stmt)) return stmt;
   const tables: FromTable[] = [];
   for (const item of stmt.fromClause as Node[]) if (!collectTables(item, false, catalog, tables)) return stmt;
@@ -32,14 +39,24 @@ export function eagerAggregate(stmt: SelectStmt, catalog: ScopeCatalog): SelectS
   if (aggregates === null || aggregates.length === 0) return stmt;
 
   const resolve = resolver(tables);
+  // each table's rows after the WHERE conditions over it alone, as the planner estimates a scan
+  const where = conjuncts(stmt.whereClause as Node | undefined);
+  const rows = new Map(
+    tables.map((t) => {
+      const own = where.filter((c) => {
+        const refs = columnRefs(c);
+        return refs.length > 0 && refs.every((r) => resolve(r) === t);
+      });
+      return [t, estimateRows(t.table, own, params)] as const;
+    }),
+  );
   let best: { table: FromTable; rewrite: Rewrite } | null = null;
   for (const table of tables) {
     if (table.nullable || tables.some((t) => t !== table && t.service === table.service)) continue;
-    const others = Math.max(...tables.filter((t) => t !== table).map((t) => t.table.rowEstimate));
-    if (table.table.rowEstimate < 4 * Math.max(others, 1)) continue;
+    const others = Math.max(...tables.filter((t) => t !== table).map((t) => rows.get(t)!));
+    if (rows.get(table)! < 4 * others) continue;
     const rewrite = planRewrite(stmt, table, aggregates, resolve);
-    if (rewrite && (!best || table.table.rowEstimate > best.table.table.rowEstimate))
-      best = { table, rewrite };
+    if (rewrite && (!best || rows.get(table)! > rows.get(best.table)!)) best = { table, rewrite };
   }
   return best ? applyRewrite(stmt, best.table, best.rewrite) : stmt;
 }

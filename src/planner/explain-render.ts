@@ -22,6 +22,9 @@ const textLabels: Record<string, string> = {
   "Kept In Memory": "Kept in memory",
   "Join Filter": "Join Filter",
   "Affected Rows": "Affected rows",
+  Evaluations: "Evaluations",
+  "Cache Hits": "Cache hits",
+  "Cached Lookup": "Lookup in cached rows",
 };
 
 export function renderExplainText(root: ExplainNode, totals: ExplainTotals = {}): string[] {

@@ -10,7 +10,7 @@ import type { NativeQuery } from "../connectors/spi.ts";
 import type { BoundAggregate } from "./bound-expr.ts";
 import { withKeyFilter } from "./fragment-key-filter.ts";
 import { withLimitOne, withNullKeyProbe } from "./fragment-probe.ts";
-import type { QueryPlan, RemoteScanPlan } from "./query-plan.ts";
+import type { ApplyPlan, LateralApplyPlan, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 
 /** What one plan node did during EXPLAIN ANALYZE (time is inclusive of its inputs, like PostgreSQL's). */
 export interface NodeStats {
@@ -30,9 +30,16 @@ export interface RemoteStats {
   timeMs: number;
 }
 
+/** What one apply did: subquery evaluations, and rows answered from its memo instead. */
+export interface ApplyStats {
+  evaluations: number;
+  hits: number;
+}
+
 export interface ExplainStats {
   node(plan: QueryPlan): NodeStats | undefined;
   remote(scan: RemoteScanPlan): RemoteStats | undefined;
+  apply?(plan: ApplyPlan | LateralApplyPlan): ApplyStats | undefined;
 }
 
 export interface ExplainEnv {
@@ -233,6 +240,39 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       n.summary = `${p.rows.length} rows`;
       return n;
     }
+    case "apply":
+    case "lateral-apply": {
+      // without ANALYZE the outer values are NULL placeholders: no fragment reads them
+      ctx.params = [
+        ...ctx.params,
+        ...new Array(Math.max(0, p.paramTypes.length - ctx.params.length)).fill(null),
+      ];
+      ctx.paramTypes = [...p.paramTypes];
+      const count = `${p.params.length} param${p.params.length === 1 ? "" : "s"}`;
+      const slots = p.params.map((x) => `$${x.index + 1}`);
+      const lateral = p.kind === "lateral-apply";
+      const n = lateral
+        ? node("Nested Loop", `Lateral Apply ${cap(p.joinType)} Join (memoized by ${count})`, [
+            ["Join Type", cap(p.joinType)],
+            ["Join Strategy", "apply"],
+          ])
+        : node("SubPlan Apply", `SubPlan Apply (correlated subquery, memoized by ${count})`, [
+            ["Subplan Mode", p.mode],
+          ]);
+      n.props.push(["Memoized By", slots], ["Where", "in memory"]);
+      if (lateral && p.condition) n.props.push(["Join Filter", "in memory"]);
+      const stats = env.stats?.apply?.(p);
+      if (stats) n.props.push(["Evaluations", stats.evaluations], ["Cache Hits", stats.hits]);
+      n.children.push(walk(p.input, "Outer"));
+      const sub = walk(p.subplan, "SubPlan");
+      const what = lateral ? "LATERAL subquery" : modeNames[p.mode];
+      sub.props.unshift([
+        "Subplan Name",
+        `SubPlan (${what}, run once per distinct ${slots.join(", ") || "value"}; remote scans read once)`,
+      ]);
+      n.children.push(sub);
+      return n;
+    }
     case "init-params": {
       // without ANALYZE the computed parameters are NULL placeholders: EXPLAIN does not run the subqueries
       ctx.params = [
@@ -277,6 +317,11 @@ function remoteScan(
     ],
     children: [],
   };
+  if (scan.lookup)
+    n.props.push([
+      "Cached Lookup",
+      scan.lookup.map((l) => `${scan.columns[l.column]?.name ?? "?"} = $${l.param + 1}`),
+    ]);
   if (env.stats) {
     const remote = env.stats.remote(scan);
     if (remote) n.remote = remote;
@@ -284,6 +329,14 @@ function remoteScan(
   }
   return n;
 }
+
+const modeNames: Record<ApplyPlan["mode"], string> = {
+  scalar: "scalar subquery",
+  exists: "EXISTS subquery",
+  array: "ARRAY subquery",
+  any: "IN / ANY subquery",
+  all: "ALL subquery",
+};
 
 function cap(s: string): string {
   return s[0]!.toUpperCase() + s.slice(1);

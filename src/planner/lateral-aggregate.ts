@@ -9,7 +9,7 @@ import {
   hiddenPrefix,
   intConst,
   type LateralRewrite,
-  lateralNotSupported,
+  lateralCannotDecorrelate,
   mapTree,
   op,
   refName,
@@ -39,11 +39,11 @@ export function inlineRewrite(sub: SelectStmt, columns: string[], outerRefs: Nod
   ];
   for (const [present, what] of parts) {
     if (present && (!Array.isArray(present) || present.length > 0))
-      throw lateralNotSupported(`a correlated LATERAL subquery without FROM with ${what}`);
+      throw lateralCannotDecorrelate(`a correlated LATERAL subquery without FROM with ${what}`);
   }
   const targets = (sub.targetList ?? []) as any[];
   if (targets.some((t) => hasAggregate(t.ResTarget?.val)) || hasWindowCall([sub.targetList]))
-    throw lateralNotSupported(
+    throw lateralCannotDecorrelate(
       "a correlated LATERAL subquery without FROM with aggregates or window functions",
     );
   const substitutions = new Map<string, Node>();
@@ -65,11 +65,12 @@ export function aggregateRewrite(
   outerRefs: Node[],
 ): LateralRewrite {
   if (sub.havingClause)
-    throw lateralNotSupported("a correlated LATERAL subquery with HAVING and no GROUP BY");
-  if (limit) throw lateralNotSupported("a correlated LATERAL aggregate subquery with LIMIT/OFFSET");
-  if (windowed) throw lateralNotSupported("a correlated LATERAL aggregate subquery with window functions");
+    throw lateralCannotDecorrelate("a correlated LATERAL subquery with HAVING and no GROUP BY");
+  if (limit) throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with LIMIT/OFFSET");
+  if (windowed)
+    throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with window functions");
   if (split.mixed.length > 0 || split.keys.length === 0) {
-    throw lateralNotSupported(
+    throw lateralCannotDecorrelate(
       "a LATERAL aggregate subquery correlated by a condition other than an equality between its columns and the outer query's",
     );
   }
@@ -84,7 +85,7 @@ export function aggregateRewrite(
     const val = t.ResTarget?.val as Node;
     const name = columns[j];
     if ((val as any)?.ColumnRef?.fields?.some((f: any) => f.A_Star))
-      throw lateralNotSupported("a correlated LATERAL aggregate subquery with *");
+      throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with *");
     if (aggregateName(val) !== null && emptyValue(val) === "null") {
       // NULL over no rows: the LEFT JOIN's NULL is already right
       own.push(resTarget(val, name));
@@ -101,7 +102,7 @@ export function aggregateRewrite(
     substitutions.set(name, expr);
   });
   if (split.outerOnly.length > 0 && substitutions.size > 0) {
-    throw lateralNotSupported(
+    throw lateralCannotDecorrelate(
       `a LATERAL aggregate subquery with a condition on the outer query only (${refName(columnRefs(split.outerOnly[0])[0])})`,
     );
   }
@@ -143,7 +144,7 @@ function emptyValue(node: Node): "zero" | "null" {
   const name = aggregateName(node)!;
   if (name === "count") return "zero";
   if (hypotheticalSet.has(name))
-    throw lateralNotSupported(`${name}(…) WITHIN GROUP in a correlated LATERAL subquery`);
+    throw lateralCannotDecorrelate(`${name}(…) WITHIN GROUP in a correlated LATERAL subquery`);
   return "null";
 }
 

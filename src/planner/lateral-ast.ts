@@ -1,5 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
+import { CannotDecorrelate } from "./subquery-correlation.ts";
 
 /**
  * Small builders and readers of libpg-query nodes used by the LATERAL rewrite. Every node is
@@ -9,6 +10,9 @@ import { PgError, SqlState } from "../common/pg-error.ts";
 
 export const lateralNotSupported = (what: string): PgError =>
   new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
+
+/** The rewrite's refusal of one LATERAL subquery: it stays LATERAL and runs as an apply (plan-apply.ts). */
+export const lateralCannotDecorrelate = (what: string): PgError => new CannotDecorrelate(what);
 
 export function columnRef(fields: string[]): Node {
   return { ColumnRef: { fields: fields.map((f) => ({ String: { sval: f } })) } } as unknown as Node;

@@ -7,7 +7,7 @@ import {
   intValue,
   isNull,
   isNullConst,
-  lateralNotSupported,
+  lateralCannotDecorrelate,
   op,
   or,
 } from "./lateral-ast.ts";
@@ -29,7 +29,7 @@ export function limitOf(sub: SelectStmt): Limit | null {
   if (!count && !offset) return null;
   const withTies = sub.limitOption === "LIMIT_OPTION_WITH_TIES";
   if (withTies && offset)
-    throw lateralNotSupported("FETCH … WITH TIES with OFFSET in a correlated LATERAL subquery");
+    throw lateralCannotDecorrelate("FETCH … WITH TIES with OFFSET in a correlated LATERAL subquery");
   for (const [node, what, code] of [
     [count, "LIMIT", "2201W"],
     [offset, "OFFSET", "2201X"],
@@ -76,7 +76,9 @@ export function resolveSortItem(item: any, targets: any[]): Node {
     if (
       targets.slice(0, position).some((t) => t.ResTarget?.val?.ColumnRef?.fields?.some((f: any) => f.A_Star))
     )
-      throw lateralNotSupported("ORDER BY a position after * in a correlated LATERAL subquery with LIMIT");
+      throw lateralCannotDecorrelate(
+        "ORDER BY a position after * in a correlated LATERAL subquery with LIMIT",
+      );
     node = targets[position - 1].ResTarget.val;
   } else {
     const fields = (s.node as any).ColumnRef?.fields;

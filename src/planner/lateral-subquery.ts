@@ -9,6 +9,7 @@ import {
   hasWindowCall,
   hiddenPrefix,
   type LateralRewrite,
+  lateralCannotDecorrelate,
   lateralNotSupported,
   mapTree,
   op,
@@ -62,8 +63,8 @@ export function rewriteLateralSubquery(
   const outerRefs = freeRefs(sub, catalog);
   if (outerRefs.length === 0) return null;
   if (sub.op && sub.op !== "SETOP_NONE")
-    throw lateralNotSupported("a correlated LATERAL subquery with UNION/INTERSECT/EXCEPT");
-  if (sub.valuesLists) throw lateralNotSupported("a correlated LATERAL (VALUES …)");
+    throw lateralCannotDecorrelate("a correlated LATERAL subquery with UNION/INTERSECT/EXCEPT");
+  if (sub.valuesLists) throw lateralCannotDecorrelate("a correlated LATERAL (VALUES …)");
   for (const ref of outerRefs) {
     if (!resolvesIn(leftScope, refFields((ref as any).ColumnRef))) {
       throw lateralNotSupported(
@@ -93,12 +94,12 @@ export function rewriteLateralSubquery(
   }
   const shaped = limit || distinct || windowed || grouped;
   if (shaped && split.mixed.length > 0) {
-    throw lateralNotSupported(
+    throw lateralCannotDecorrelate(
       `a LATERAL subquery with LIMIT/OFFSET, DISTINCT, GROUP BY or window functions correlated by a condition other than an equality (${refName(columnRefs(split.mixed[0])[0])} …)`,
     );
   }
   if (limit && distinct)
-    throw lateralNotSupported("a correlated LATERAL subquery with DISTINCT and LIMIT/OFFSET");
+    throw lateralCannotDecorrelate("a correlated LATERAL subquery with DISTINCT and LIMIT/OFFSET");
 
   const keyExprs = uniqueNodes(split.keys.map((k) => k.inner));
   const hidden: Node[] = keyExprs.map((e, i) => resTarget(e, `${hiddenPrefix}k${i}`));
@@ -135,7 +136,7 @@ export function rewriteLateralSubquery(
     const order = ((sub.sortClause ?? []) as any[]).map((s) => resolveSortItem(s, targets));
     // window functions cannot nest: ordering the row numbers by one needs another query level
     if (hasWindowCall(order))
-      throw lateralNotSupported("a correlated LATERAL subquery with LIMIT ordered by a window function");
+      throw lateralCannotDecorrelate("a correlated LATERAL subquery with LIMIT ordered by a window function");
     const fn = limit.withTies ? "rank" : "row_number";
     hidden.push(resTarget(windowCall(fn, keyExprs, order), `${hiddenPrefix}rn`));
     on.push(...limitConditions(columnRef([alias, `${hiddenPrefix}rn`]), limit));
@@ -167,7 +168,7 @@ function splitWhere(sub: SelectStmt, innerScope: ScopeItem[], catalog: ScopeCata
       continue;
     }
     if (containsSubLink(c)) {
-      throw lateralNotSupported(
+      throw lateralCannotDecorrelate(
         `a LATERAL subquery correlated inside a nested subquery (${refName(outer[outer.length - 1])})`,
       );
     }
@@ -227,7 +228,7 @@ function refuseCorrelationElsewhere(sub: SelectStmt, catalog: ScopeCatalog): voi
   const from = { fromClause: sub.fromClause } as SelectStmt;
   const inFrom = freeRefs(from, catalog);
   if (inFrom.length > 0) {
-    throw lateralNotSupported(
+    throw lateralCannotDecorrelate(
       `a LATERAL subquery correlated inside its FROM clause (a join condition or a nested subquery: ${refName(inFrom[0])})`,
     );
   }
@@ -241,7 +242,7 @@ function refuseCorrelationElsewhere(sub: SelectStmt, catalog: ScopeCatalog): voi
   for (const [key, where] of places) {
     const refs = freeRefs({ ...from, targetList: sub.targetList, [key]: sub[key] } as SelectStmt, catalog);
     if (refs.length > 0) {
-      throw lateralNotSupported(
+      throw lateralCannotDecorrelate(
         `a LATERAL subquery with a correlated reference in ${where} (${refName(refs[0])})`,
       );
     }

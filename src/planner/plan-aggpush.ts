@@ -4,6 +4,7 @@ import type { BoundAggregate, BoundExpr } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { PlanColumn, RemoteScanPlan } from "./query-plan.ts";
 import { containsSubLink } from "./subquery-scope.ts";
+import { readsVolatile } from "./volatile-params.ts";
 
 /**
  * Pushing a query's grouping, ORDER BY and LIMIT into the fragment of its only
@@ -64,7 +65,7 @@ export function pushAggregate(
   const select = plainScanSelect(scan);
   if (!select) return null;
   const { groupNodes, aggNodes, having } = pieces;
-  if ([...groupNodes, ...aggNodes].some((n) => containsSubLink(n))) return null;
+  if ([...groupNodes, ...aggNodes].some((n) => containsSubLink(n) || readsVolatile(n, input))) return null;
   const columns: PlanColumn[] = [
     ...pieces.groupKeys.map((k, i) => ({ name: `key${i}`, oid: k.type, typmod: k.typmod })),
     ...pieces.aggregates.map((a) => ({ name: a.fn.name, oid: a.type, typmod: -1 })),
@@ -77,7 +78,10 @@ export function pushAggregate(
     groupClause: groupNodes.length > 0 ? groupNodes.map((_, i) => position(i)) : undefined,
   };
   const withHaving =
-    having && !containsSubLink(having) && !columnOutsideAggregate(having, aggNodes)
+    having &&
+    !containsSubLink(having) &&
+    !readsVolatile(having, input) &&
+    !columnOutsideAggregate(having, aggNodes)
       ? { ...grouped, havingClause: having }
       : null;
   const kept = [...scan.kept];
@@ -131,7 +135,7 @@ export function pushOrderLimit(
   const count = pushedLimit(limitCount, limitOffset);
   // without a limit, ordering at the source saves nothing: the rows are sorted in memory anyway
   if (count === null) return scan;
-  if (sortBy.some((s) => containsSubLink(s.node))) return scan;
+  if (sortBy.some((s) => containsSubLink(s.node) || readsVolatile(s.node, input))) return scan;
   // over a pushed grouping, sort keys are select-list entries named by position (see pushAggregate)
   const outputs: string[] | null = select.groupClause
     ? (select.targetList as any[]).map((t) => stripLocations(t.ResTarget.val))

@@ -8,17 +8,29 @@ import {
   hypotheticalSetAggregateNames,
   orderedSetAggregateNames,
 } from "./aggregate-names.ts";
+import { moveCorrelatedOnToWhere } from "./apply-join-on.ts";
+import { type LateralSource, planLateral } from "./apply-subquery.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { bindSettings, keyedScan, worthBinding } from "./bind-join-choice.ts";
 import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import { decorrelateLateral } from "./decorrelate-lateral.ts";
 import { eagerAggregate } from "./eager-aggregate.ts";
+import { estimateRows } from "./estimate.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
 import { pushAggregate, pushOrderLimit } from "./plan-aggpush.ts";
+import {
+  type ApplyStage,
+  applyNode,
+  applyReads,
+  extractApplies,
+  type PendingApply,
+  postApplyHook,
+} from "./plan-apply.ts";
 import { planInnerRegion } from "./plan-inner-region.ts";
 import { bindWithinGroupAggregate } from "./plan-ordered-set.ts";
 import { planSetOperationOrValues } from "./plan-setop.ts";
 import {
+  clientParamCount,
   type DerivedSource,
   derivedScan,
   outerColumnRefs,
@@ -29,14 +41,15 @@ import {
   shareParams,
   withInitParams,
 } from "./plan-subquery.ts";
-import { planSameServiceSubtree } from "./plan-subtree.ts";
+import { planSameServiceSubtree, scansIn } from "./plan-subtree.ts";
 import { collectWindowCalls, inlineNamedWindows, planWindows, sortKey } from "./plan-window.ts";
 import type { BindJoinPlan, PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 import { mapColumns, remapColumns, shift } from "./remap.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
 import { inlineCtes } from "./subquery-cte.ts";
 import { decorrelateSubqueries } from "./subquery-decorrelate.ts";
-import { containsSubLink } from "./subquery-scope.ts";
+import { containsSubLink, freeRefs } from "./subquery-scope.ts";
+import { inSubplan, readsVolatile, volatileReason } from "./volatile-params.ts";
 
 /** What the planner asks of the catalog and the connectors (a narrow view, no driver types). */
 export interface PlannerCatalog {
@@ -56,6 +69,12 @@ export interface PlanInput {
   scalars: ScalarCatalog;
   params: Value[];
   paramTypes: number[];
+  /**
+   * Set while planning the subquery of an apply (plan-apply.ts): the parameters that stand for
+   * the outer query's columns, and those computed from them. Nothing that reads one is offered
+   * to a service, so every remote scan of the subquery is the same for all outer rows.
+   */
+  volatileParams?: Set<number>;
 }
 
 export interface Scan {
@@ -73,6 +92,10 @@ export interface Scan {
   keptInMemory: Node[];
   /** a subquery in FROM (or an inlined CTE) instead of a table */
   derived?: DerivedSource;
+  /** not a FROM item: the columns applies add to the rows (plan-apply.ts), never scanned */
+  apply?: ApplyStage;
+  /** a LATERAL subquery run as an apply over the rows of its join's left side */
+  lateral?: LateralSource;
 }
 
 export type JoinTree =
@@ -95,8 +118,9 @@ export type JoinTree =
  */
 export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
   try {
-    stmt = rewriteJoinUsing(decorrelateSubqueries(inlineCtes(stmt), input.catalog), input.catalog);
-    stmt = eagerAggregate(stmt, input.catalog);
+    stmt = moveCorrelatedOnToWhere(inlineCtes(stmt), input.catalog);
+    stmt = rewriteJoinUsing(decorrelateSubqueries(stmt, input.catalog), input.catalog);
+    stmt = eagerAggregate(stmt, input.catalog, input.params);
     input = shareParams(input);
     return (
       planSetOperationOrValues(stmt, input, planSelect) ??
@@ -138,12 +162,6 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
       on: [],
     };
   }
-  const fullWidth = scans.reduce((n, s) => n + s.table.columns.length, 0);
-  // scalar subqueries become init plans; [NOT] EXISTS / [NOT] IN conjuncts become semi/anti joins
-  const subqueries = prepareSubqueries(stmt, input, planSelect);
-  stmt = subqueries.stmt;
-  const subLinkJoins: Node[] = [];
-
   const bindFull = (node: Node, hook?: BindContext["hook"]): BoundExpr =>
     bindExpr(node, {
       scalars: input.scalars,
@@ -151,6 +169,35 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
       columns: columnResolver(scans),
       hook,
     });
+  // correlated subqueries no rewrite could join become applies, read through pseudo FROM items
+  const applies = extractApplies(stmt, {
+    input,
+    planSelect,
+    bindFull,
+    taken: new Set(scans.map((s) => s.alias)),
+  });
+  if (applies) {
+    stmt = applies.stmt;
+    for (const t of applies.tables) {
+      const offset = scans.reduce((n, s) => n + s.table.columns.length, 0);
+      scans.push({
+        id: scans.length,
+        service: "",
+        table: t.table,
+        alias: t.alias,
+        offset,
+        offered: [],
+        // never offered a WHERE conjunct: those reading it are evaluated above the apply
+        nullable: true,
+        keptInMemory: [],
+        apply: t.stage,
+      });
+    }
+  }
+  // scalar subqueries become init plans; [NOT] EXISTS / [NOT] IN conjuncts become semi/anti joins
+  const subqueries = prepareSubqueries(stmt, input, planSelect);
+  stmt = subqueries.stmt;
+  const subLinkJoins: Node[] = [];
 
   // WHERE: split into conjuncts; one-scan conjuncts are offered to that scan's service.
   const residualWhere: Node[] = [];
@@ -179,6 +226,9 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   for (const s of scans)
     for (const node of s.offered) if (!containsSubLink(node)) exprsUsed.push(bindFull(node));
   for (const c of subLinkJoins) for (const ref of outerColumnRefs(c, input)) exprsUsed.push(bindFull(ref));
+  for (const a of [...(applies?.pre ?? []), ...(applies?.post ?? [])])
+    for (const ref of applyReads(a)) exprsUsed.push(bindFull(ref));
+  for (const s of scans) for (const p of s.lateral?.params ?? []) exprsUsed.push(bindFull(p.ref));
   const readers: Node[] = [
     ...targets.map((t) => t.node),
     // GROUP BY / ORDER BY an output name or position read what that output reads
@@ -192,10 +242,25 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   for (const node of readers) for (const ref of columnRefsIn(node)) exprsUsed.push(bindFull(ref));
   const needed = new Set<number>();
   for (const e of exprsUsed) columnsOf(e, needed);
+  // every pre-grouping apply column is in the row, right after the joined columns
+  const preScan = scans.find((s) => s.apply === "pre");
+  if (preScan) for (let i = 0; i < preScan.table.columns.length; i++) needed.add(preScan.offset + i);
   const layout = compactLayout(scans, needed);
   const remap = (e: BoundExpr) => remapColumns(e, layout.map);
 
   let plan = planJoinTree(tree, scans, layout, input, bindFull, remap);
+  if (preScan && applies) {
+    const ctx: BindContext = {
+      scalars: input.scalars,
+      paramTypes: input.paramTypes,
+      columns: (fields, location) => remap(columnResolver(scans)(fields, location)),
+    };
+    applies.pre.forEach((a, i) => {
+      if (layout.map.get(preScan.offset + i) !== plan.columns.length)
+        throw new PgError(SqlState.internalError, "an apply's column is not where the layout expects it");
+      plan = applyNode(plan, a, ctx, input);
+    });
+  }
   if (residualWhere.length > 0) {
     const predicate = and(residualWhere.map((n) => remap(bindFull(n))));
     plan = {
@@ -209,8 +274,11 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   for (const c of subLinkJoins) {
     plan = planSubLinkJoin(plan, c, { input, planSelect, bindOuter: (n) => remap(bindFull(n)) });
   }
-  void fullWidth;
-  return withInitParams(planOutput(stmt, plan, targets, scans, layout, input), subqueries.inits, input);
+  return withInitParams(
+    planOutput(stmt, plan, targets, scans, layout, input, applies?.post ?? []),
+    subqueries.inits,
+    input,
+  );
 }
 
 // ---------------------------------------------------------------- FROM
@@ -252,12 +320,24 @@ function buildFromItem(node: Node, scans: Scan[], input: PlanInput, nullable: bo
   }
   if (kind === "RangeSubselect") {
     const offset = scans.reduce((n, s) => n + s.table.columns.length, 0);
+    // a LATERAL subquery the rewrites left LATERAL reads the items before it: an apply
+    const lateral =
+      body.lateral && freeRefs(body.subquery.SelectStmt, input.catalog).length > 0
+        ? planLateral(body, input, planSelect, (n) =>
+            bindExpr(n, {
+              scalars: input.scalars,
+              paramTypes: input.paramTypes,
+              columns: columnResolver(scans),
+            }),
+          )
+        : null;
     const scan: Scan = {
       id: scans.length,
-      ...derivedScan(body, input, planSelect),
+      ...(lateral ? { service: "", ...lateral } : derivedScan(body, input, planSelect)),
       offset,
       offered: [],
-      nullable,
+      // WHERE conjuncts over its columns run above it
+      nullable: nullable || lateral !== null,
       keptInMemory: [],
     };
     scans.push(scan);
@@ -310,6 +390,7 @@ function offerJoinConditions(tree: JoinTree, scans: Scan[], bind: (n: Node) => B
     // inner: either side; left join: only the right (nullable) side; right join: only the left side
     const pushable =
       only !== null &&
+      !only.lateral &&
       ((tree.type === "inner" &&
         (leftIds.has(only.id) || rightIds.has(only.id)) &&
         !isUnderOuter(only, tree)) ||
@@ -444,18 +525,23 @@ function planJoinTree(
       estimate: scanPlan.estimate,
     };
   }
+  if (tree.right.kind === "scan" && tree.right.scan.lateral)
+    return planLateralJoin(tree, tree.right.scan, scans, layout, input, bind, remap);
   const subtree = { input, layout, bind, remap, estimateScan };
-  const merged =
-    planSameServiceSubtree(tree, subtree) ??
-    planInnerRegion(tree, {
-      ...subtree,
-      scans,
-      planUnit: (t) => planJoinTree(t, scans, layout, input, bind, remap),
-      scansOf: (e) => scansOf(e, scans),
-      equiKey: (e, leftIds) => equiKey(e, scans, leftIds, input.scalars),
-      chooseBindJoin: (type, l, r, lk, rk, kt, res, cols) =>
-        chooseBindJoin(type, l, r, lk, rk, kt, res, cols, input),
-    });
+  // a LATERAL subquery stays right of what it reads: no regrouping or reordering around it
+  const fixed = scansIn(tree).some((s) => s.lateral);
+  const merged = fixed
+    ? null
+    : (planSameServiceSubtree(tree, subtree) ??
+      planInnerRegion(tree, {
+        ...subtree,
+        scans,
+        planUnit: (t) => planJoinTree(t, scans, layout, input, bind, remap),
+        scansOf: (e) => scansOf(e, scans),
+        equiKey: (e, leftIds) => equiKey(e, scans, leftIds, input.scalars),
+        chooseBindJoin: (type, l, r, lk, rk, kt, res, cols) =>
+          chooseBindJoin(type, l, r, lk, rk, kt, res, cols, input),
+      }));
   if (merged) return merged;
   const left = planJoinTree(tree.left, scans, layout, input, bind, remap);
   const right = planJoinTree(tree.right, scans, layout, input, bind, remap);
@@ -519,6 +605,55 @@ function planJoinTree(
 }
 
 /**
+ * `left [LEFT] JOIN LATERAL (…) ON …` the rewrites left LATERAL: an apply over the left side's
+ * rows, the subquery's outer columns bound over them, the ON condition over the joined row.
+ */
+function planLateralJoin(
+  tree: Extract<JoinTree, { kind: "join" }>,
+  lateral: Scan,
+  scans: Scan[],
+  layout: Layout,
+  input: PlanInput,
+  bind: (n: Node) => BoundExpr,
+  remap: (e: BoundExpr) => BoundExpr,
+): QueryPlan {
+  if (tree.type !== "inner" && tree.type !== "left")
+    throw new PgError(
+      SqlState.featureNotSupported,
+      "a correlated LATERAL subquery in a RIGHT or FULL join across services is not supported yet",
+    );
+  const left = planJoinTree(tree.left, scans, layout, input, bind, remap);
+  const base = Math.min(...[...scanIds(tree)].map((id) => firstCompactIndex(scans[id], layout)));
+  const local = (e: BoundExpr) => shift(remap(e), -base);
+  const { subplan, params } = lateral.lateral!;
+  const ctx = { scalars: input.scalars, paramTypes: input.paramTypes, columns: () => null as never };
+  const values = params.map((p) => {
+    const value = local(bind(p.ref));
+    if ([...columnsOf(value)].some((i) => i < 0 || i >= left.columns.length))
+      throw new PgError(
+        SqlState.featureNotSupported,
+        "a LATERAL subquery reading a FROM item outside the left side of its join across services is not supported yet",
+      );
+    return { index: p.index, value: castTo(value, input.paramTypes[p.index], -1, "implicit", ctx) };
+  });
+  const outputs = layout.perScan.get(lateral.id)!;
+  const condition = tree.on.map((c) => castTo(local(bind(c)), boolOid, -1, "implicit", ctx));
+  return {
+    kind: "lateral-apply",
+    joinType: tree.type,
+    input: left,
+    subplan,
+    params: values,
+    outputs,
+    condition: condition.length > 0 ? and(condition) : null,
+    paramTypes: input.paramTypes,
+    clientParams: clientParamCount(input),
+    columns: [...left.columns, ...outputs.map((i) => subplan.columns[i])],
+    estimate: left.estimate,
+  };
+}
+
+/**
  * A bind join when one side is a remote scan keyed by a plain column and the
  * other side is expected to be much smaller: the small side's keys go to the
  * scan's service in batches instead of reading the whole table (DESIGN rule 2).
@@ -534,7 +669,8 @@ function chooseBindJoin(
   columns: PlanColumn[],
   input: PlanInput,
 ): BindJoinPlan | null {
-  if (leftKeys.length !== 1 || joinType === "full") return null;
+  // an apply's subquery runs again for every outer value: its scans must not depend on its rows
+  if (leftKeys.length !== 1 || joinType === "full" || inSubplan(input)) return null;
   const options: {
     outerSide: "left" | "right";
     outer: QueryPlan;
@@ -585,25 +721,8 @@ function chooseBindJoin(
   return best;
 }
 
-/**
- * Rows a scan returns after its pushed predicates: an equality on a primary or
- * unique key finds at most one, another equality keeps a tenth, a range a third.
- */
-function estimateScan(scan: Scan, accepted: Node[]): number {
-  let rows = Math.max(scan.table.rowEstimate, 1);
-  const keys = [scan.table.primaryKey, ...scan.table.uniqueKeys].filter(
-    (k) => k !== null && k.columns.length === 1,
-  );
-  for (const c of accepted) {
-    const e = (c as any).A_Expr;
-    const op = e?.name?.[0]?.String?.sval;
-    const ref = e?.lexpr?.ColumnRef ?? e?.rexpr?.ColumnRef;
-    const column = ref?.fields?.[ref.fields.length - 1]?.String?.sval;
-    if (e?.kind === "AEXPR_OP" && op === "=" && column && keys.some((k) => k?.columns[0] === column))
-      return 1;
-    rows /= e?.kind === "AEXPR_OP" && op === "=" ? 10 : e?.kind === "AEXPR_IN" ? 5 : 3;
-  }
-  return Math.max(1, Math.round(rows));
+function estimateScan(scan: Scan, accepted: Node[], params: readonly Value[] = []): number {
+  return estimateRows(scan.table, accepted, params);
 }
 
 function firstCompactIndex(scan: Scan, layout: Layout): number {
@@ -675,6 +794,11 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
   const accepted: Node[] = [];
   const kept: string[] = [];
   for (const c of scan.offered) {
+    if (readsVolatile(c, input)) {
+      kept.push(volatileReason);
+      scan.keptInMemory.push(c);
+      continue;
+    }
     try {
       input.catalog.compileFragment(scan.service, fragment([...accepted, c]), input.params, input.paramTypes);
       accepted.push(c);
@@ -687,7 +811,9 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
   const pushed = fragment(accepted);
   // a count observed when this very fragment last ran beats a guess from table statistics
   const observed = input.catalog.observedRows?.(scan.service, pushed);
-  const estimate = observed === undefined ? estimateScan(scan, accepted) : Math.max(1, observed);
+  const estimate =
+    observed === undefined ? estimateScan(scan, accepted, input.params) : Math.max(1, observed);
+  const lookup = outerLookup(scan, cols, input);
   return {
     kind: "remote-scan",
     service: scan.service,
@@ -696,7 +822,35 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
     estimate,
     pushed: accepted.map(() => "filter"),
     kept,
+    ...(lookup.length > 0 ? { lookup } : {}),
   };
+}
+
+/**
+ * The kept-in-memory conjuncts `column = $n` of a scan in an apply's subquery, $n an outer
+ * value of the column's type: each evaluation reads only the cached rows holding that value.
+ */
+function outerLookup(
+  scan: Scan,
+  cols: number[],
+  input: PlanInput,
+): { column: number; param: number; oid: number }[] {
+  const out: { column: number; param: number; oid: number }[] = [];
+  for (const c of scan.keptInMemory) {
+    const e = (c as any).A_Expr;
+    if (e?.kind !== "AEXPR_OP" || e.name?.length !== 1 || e.name[0].String?.sval !== "=") continue;
+    const [ref, param] = e.lexpr?.ColumnRef ? [e.lexpr, e.rexpr] : [e.rexpr, e.lexpr];
+    const index = Number(param?.ParamRef?.number ?? 0) - 1;
+    if (!ref?.ColumnRef || index < 0 || !input.volatileParams?.has(index)) continue;
+    const fields = (ref.ColumnRef.fields as any[]).map((f) => String(f.String?.sval ?? "*"));
+    if (fields.length > 1 && fields[fields.length - 2] !== scan.alias) continue;
+    const i = scan.table.columns.findIndex((x) => x.name === fields[fields.length - 1]);
+    const column = cols.indexOf(i);
+    const oid = scan.table.columns[i]?.type.oid;
+    if (column < 0 || oid !== input.paramTypes[index]) continue;
+    out.push({ column, param: index, oid });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- output: grouping, select list, order, limit
@@ -720,6 +874,7 @@ function planOutput(
   scans: Scan[],
   layout: Layout,
   input: PlanInput,
+  postApplies: PendingApply[],
 ): QueryPlan {
   let plan = input0;
   const full: BindContext = {
@@ -748,6 +903,8 @@ function planOutput(
       ...targets.map((t) => t.node),
       ...(stmt.havingClause ? [stmt.havingClause as Node] : []),
       ...((stmt.sortClause ?? []) as any[]).map((x) => x.SortBy.node as Node),
+      // the left operands of IN / op ANY subqueries run over the groups
+      ...postApplies.flatMap((a) => a.tests),
     ]) {
       collectAggregates(node, aggNodes);
     }
@@ -758,8 +915,9 @@ function planOutput(
       ...groupKeys.map((k, i) => ({ name: `key${i}`, oid: k.type, typmod: k.typmod })),
       ...aggregates.map((a) => ({ name: a.fn.name, oid: a.type, typmod: -1 })),
     ];
+    const fromItems = scans.filter((s) => !s.apply);
     const pushedAggregate =
-      plan.kind === "remote-scan" && scans.length === 1 && !scans[0].derived
+      plan.kind === "remote-scan" && fromItems.length === 1 && !fromItems[0].derived
         ? pushAggregate(
             plan,
             {
@@ -812,6 +970,14 @@ function planOutput(
       },
       hook,
     };
+    // subqueries over the groups (select list, HAVING, ORDER BY) add their columns
+    if (postApplies.length > 0) {
+      const first = plan.columns.length;
+      for (const a of postApplies) plan = applyNode(plan, a, outCtx, input);
+      const applied = postApplyHook(postApplies, first);
+      const below = outCtx.hook;
+      outCtx = { ...outCtx, hook: (node) => applied(node) ?? below?.(node) };
+    }
     // a HAVING the source accepted with the grouping is not repeated in memory
     if (stmt.havingClause && !pushedAggregate?.pushed.includes("having")) {
       const predicate = castTo(bindOut(stmt.havingClause as Node), boolOid, -1, "implicit", full);
@@ -1073,7 +1239,7 @@ function expandTargets(stmt: SelectStmt, scans: Scan[]): Target[] {
     if (last?.A_Star) {
       const qualifier = ref.fields.length >= 2 ? ref.fields[ref.fields.length - 2].String?.sval : null;
       for (const s of scans) {
-        if (qualifier && s.alias !== qualifier) continue;
+        if (s.apply || (qualifier && s.alias !== qualifier)) continue;
         for (const c of s.table.columns) out.push({ node: columnRef(s.alias, c.name), name: c.name });
       }
       continue;

@@ -7,6 +7,7 @@ import type { PlanSortKey, SetOperationPlan } from "./output-plan.ts";
 import type { PlanInput } from "./plan-select.ts";
 import { constantContext, planTableless, planValuesLists } from "./plan-values.ts";
 import type { PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
+import { readsVolatile } from "./volatile-params.ts";
 
 /** Plans one SELECT (any kind); passed in so this module does not import plan-select's planner. */
 export type PlanQuery = (stmt: SelectStmt, input: PlanInput) => QueryPlan;
@@ -131,7 +132,7 @@ function offerWhole(
     for (const v of Object.values(record)) walk(v);
   };
   walk(stmt);
-  if (!ok || service === null) return null;
+  if (!ok || service === null || readsVolatile(stmt, input)) return null;
   const fragment = { SelectStmt: qualify(stmt, service) } as unknown as Node;
   try {
     input.catalog.compileFragment(service, fragment, input.params, input.paramTypes);

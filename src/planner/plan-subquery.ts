@@ -2,13 +2,13 @@ import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import { arrayOf } from "../common/pg-types.ts";
 import type { SourceTable } from "../connectors/spi.ts";
-import { aggregateNames } from "./aggregate-names.ts";
 import { bindExpr, castTo } from "./bind-expr.ts";
 import { chooseBindSemiJoin } from "./bind-semi-choice.ts";
 import { type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { InitParam, PlanColumn, QueryPlan } from "./query-plan.ts";
 import { shift } from "./remap.ts";
+import { collectRefs, joinSubLink, subLinkJoinRefusal, topConjuncts } from "./subquery-join-shape.ts";
 import {
   containsSubLink,
   freeRefs,
@@ -19,6 +19,7 @@ import {
   type ScopeItem,
   servicesIn,
 } from "./subquery-scope.ts";
+import { readsVolatile, volatileReason } from "./volatile-params.ts";
 
 export type PlanSelectFn = (stmt: SelectStmt, input: PlanInput) => QueryPlan;
 
@@ -47,6 +48,26 @@ export function shareParams(input: PlanInput): PlanInput {
   sharedInputs.add(shared);
   clientParamCounts.set(shared, count);
   return shared;
+}
+
+/** How many parameters the client sent (the computed ones come after them). */
+export function clientParamCount(input: PlanInput): number {
+  return clientParamCounts.get(input) ?? input.params.length;
+}
+
+/**
+ * The input for planning an apply's subquery: the same parameter list, with `outer` (the
+ * parameters standing for the outer query's columns) added to the volatile ones.
+ */
+export function subplanInput(input: PlanInput, outer: readonly number[]): PlanInput {
+  const shared = shareParams(input);
+  const sub: PlanInput = {
+    ...shared,
+    volatileParams: new Set([...(shared.volatileParams ?? []), ...outer]),
+  };
+  sharedInputs.add(sub);
+  clientParamCounts.set(sub, clientParamCount(shared));
+  return sub;
 }
 
 // ---------------------------------------------------------------- derived tables (subqueries in FROM)
@@ -128,7 +149,12 @@ export function planDerivedScan(scan: DerivedScanLike, cols: number[], input: Pl
     oid: d.plan.columns[i].oid,
     typmod: d.plan.columns[i].typmod,
   }));
-  if (d.service !== null && new Set(d.names).size === d.names.length) {
+  if (
+    d.service !== null &&
+    new Set(d.names).size === d.names.length &&
+    // a subquery reading the outer row of an apply runs in memory over scans that do not
+    !readsVolatile(d.subquery, input)
+  ) {
     const fragment = (where: Node[]): Node =>
       ({
         SelectStmt: {
@@ -159,7 +185,10 @@ export function planDerivedScan(scan: DerivedScanLike, cols: number[], input: Pl
       const accepted: Node[] = [];
       const kept: string[] = [];
       for (const c of scan.offered) {
-        if (accepts([...accepted, c])) accepted.push(c);
+        if (readsVolatile(c, input)) {
+          kept.push(volatileReason);
+          scan.keptInMemory.push(c);
+        } else if (accepts([...accepted, c])) accepted.push(c);
         else {
           kept.push("a predicate on a subquery the service refused");
           scan.keptInMemory.push(c);
@@ -299,6 +328,8 @@ function hoistSubLink(
     throw notSupported(`a subquery over values of type ${column} compared with ANY/ALL`);
   input.params.push(null);
   input.paramTypes.push(oid);
+  // computed from the outer row of an apply, it is as volatile as the parameters it reads
+  if (readsVolatile(select, input)) input.volatileParams?.add(index);
   inits.push({ plan, index, mode: type === "EXISTS_SUBLINK" ? "exists" : array ? "array" : "scalar", oid });
   const param = { ParamRef: { number: index + 1 } } as unknown as Node;
   if (type === "ARRAY_SUBLINK" || !array) return param;
@@ -311,18 +342,6 @@ function hoistSubLink(
       rexpr: param,
     },
   } as unknown as Node;
-}
-
-/** A top-level WHERE conjunct that is EXISTS, NOT EXISTS, IN, NOT IN or `op ANY` over a subquery. */
-function joinSubLink(node: Node): { link: any; negated: boolean } | null {
-  let negated = false;
-  let n: any = node;
-  while (n.BoolExpr?.boolop === "NOT_EXPR") {
-    negated = !negated;
-    n = n.BoolExpr.args[0];
-  }
-  const t = n.SubLink?.subLinkType;
-  return t === "EXISTS_SUBLINK" || t === "ANY_SUBLINK" ? { link: n.SubLink, negated } : null;
 }
 
 // ---------------------------------------------------------------- [NOT] EXISTS / [NOT] IN → semi/anti joins
@@ -351,7 +370,7 @@ export function outerColumnRefs(conjunct: Node, input: PlanInput): Node[] {
 export function scanForSubLink<S extends ScanScope>(conjunct: Node, scans: S[], input: PlanInput): S | null {
   const { link } = joinSubLink(conjunct)!;
   const services = servicesIn(link.subselect, input.catalog);
-  if (services.size !== 1) return null;
+  if (services.size !== 1 || readsVolatile(conjunct, input)) return null;
   const owners = new Set<S>();
   for (const ref of outerColumnRefs(conjunct, input)) {
     const s = scanOfRef(refFields((ref as any).ColumnRef), scans);
@@ -424,8 +443,9 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
   const extraTargets: Node[] = [];
   const extraIndex = new Map<string, number>();
   if (correlated) {
-    if (negated && !exists) throw notSupported("a correlated NOT IN (subquery)");
-    refuseCorrelatedShape(select);
+    // the planner sends the conjuncts refused here to the rewrites or to an apply instead
+    const refusal = subLinkJoinRefusal(conjunct, catalog);
+    if (refusal) throw notSupported(refusal);
     const inner: Node[] = [];
     for (const c of topConjuncts(select.whereClause as Node | undefined)) {
       const refs: Node[] = [];
@@ -435,7 +455,6 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
         inner.push(c);
         continue;
       }
-      if (containsSubLink(c)) throw notSupported("a correlated condition with a nested subquery");
       correlation.push(c);
       for (const r of refs) {
         const fields = refFields((r as any).ColumnRef);
@@ -456,8 +475,6 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
       distinctClause: undefined,
     } as SelectStmt;
     if (select.targetList!.length === 0) select.targetList = [resTarget(constOne())];
-    if (freeRefs(select, catalog).length > 0)
-      throw notSupported("a subquery correlated outside its WHERE conditions");
   }
   const right = ctx.planSelect(select, ctx.input);
   const width = plan.columns.length;
@@ -500,6 +517,31 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
 
   const bound = (joinType: "semi" | "anti", nullAware: boolean) =>
     chooseBindSemiJoin({ left: plan, right, joinType, nullAware, conditions, keys, estimate }, ctx.input);
+  if (negated && !exists && correlated) {
+    // NOT IN over the rows the correlation selects: a left row goes when one of them compares
+    // true or unknown (its comparison IS NOT FALSE); a NULL correlation key selects none
+    const notFalse: BoundExpr = {
+      kind: "is-bool",
+      arg: and(comparisons),
+      test: "false",
+      negated: true,
+      type: boolOid,
+      typmod: -1,
+    };
+    const all = [...correlation.map(bind), notFalse];
+    const allKeys = all.map((c) => hashKey(c, width));
+    const hashKeys = allKeys.filter((k): k is HashKey => k !== null);
+    const residual = and(all.filter((_, i) => allKeys[i] === null));
+    if (hashKeys.length > 0) {
+      return (
+        chooseBindSemiJoin(
+          { left: plan, right, joinType: "anti", nullAware: false, conditions: all, keys: allKeys, estimate },
+          ctx.input,
+        ) ?? hashJoin(plan, right, "anti", hashKeys, residual, false, estimate)
+      );
+    }
+    return nestedLoop(plan, right, "anti", residual, estimate);
+  }
   if (negated && !exists) {
     // NOT IN: a left row stays only when every comparison with every right row is false
     if (keys.every((k) => k !== null)) {
@@ -595,58 +637,7 @@ function nestedLoop(
   return { kind: "nested-loop", joinType, left, right, condition, columns: left.columns, estimate };
 }
 
-/** A correlated subquery is decorrelated only when it is a plain filter over its tables. */
-function refuseCorrelatedShape(select: SelectStmt): void {
-  const shape: [unknown, string][] = [
-    [select.groupClause, "GROUP BY"],
-    [select.havingClause, "HAVING"],
-    [select.limitCount, "LIMIT"],
-    [select.limitOffset, "OFFSET"],
-    [select.windowClause, "WINDOW"],
-    [select.valuesLists, "VALUES"],
-  ];
-  for (const [present, what] of shape) {
-    if (present && (!Array.isArray(present) || present.length > 0))
-      throw notSupported(`${what} in a correlated subquery`);
-  }
-  if (select.op && select.op !== "SETOP_NONE") throw notSupported("a set operation in a correlated subquery");
-  const json = JSON.stringify(select.targetList ?? [], (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  if (json.includes('"over"')) throw notSupported("window functions in a correlated subquery");
-  const funcs = [
-    ...json.matchAll(
-      /"funcname":\[(?:\{"String":\{"sval":"[^"]*"\}\},)*\{"String":\{"sval":"([^"]*)"\}\}\]/g,
-    ),
-  ];
-  if (funcs.some((m) => aggregateNames.has(m[1])))
-    throw notSupported("aggregates in a correlated EXISTS/IN subquery");
-}
-
 // ---------------------------------------------------------------- AST helpers
-
-function topConjuncts(node: Node | undefined): Node[] {
-  if (!node) return [];
-  const b = (node as any).BoolExpr;
-  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => topConjuncts(a));
-  return [node];
-}
-
-function collectRefs(node: unknown, into: Node[]): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collectRefs(n, into);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const rec = node as Record<string, any>;
-  if (rec.ColumnRef) {
-    into.push(node as Node);
-    return;
-  }
-  if (rec.SubLink) {
-    collectRefs(rec.SubLink.testexpr, into);
-    return;
-  }
-  for (const v of Object.values(rec)) collectRefs(v, into);
-}
 
 function operatorOf(operName: any[] | undefined): string {
   if (!operName || operName.length === 0) return "=";

@@ -6,6 +6,7 @@ import type { JoinTree, Layout, PlanInput, Scan } from "./plan-select.ts";
 import type { PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 import { remapColumns } from "./remap.ts";
 import { containsSubLink } from "./subquery-scope.ts";
+import { readsVolatile, volatileReason } from "./volatile-params.ts";
 
 /** What merging a subtree needs from the planner of the surrounding SELECT. */
 export interface SubtreeContext {
@@ -33,7 +34,7 @@ export function planSameServiceSubtree(tree: JoinTree, ctx: SubtreeContext): Que
   if (tree.kind !== "join") return null;
   const scans = scansIn(tree);
   const service = scans[0].service;
-  if (scans.some((s) => s.derived || s.service !== service)) return null;
+  if (scans.some((s) => s.derived || s.lateral || s.service !== service)) return null;
 
   // ON conditions moved into a scan belong back in their join's ON; the rest a scan was
   // offered came from WHERE, over a table no outer join makes nullable
@@ -44,7 +45,12 @@ export function planSameServiceSubtree(tree: JoinTree, ctx: SubtreeContext): Que
   // same as a filter over the subtree's rows: they may stay in memory when refused
   const optionalOn = new Set<Node>();
   collectOptionalOn(tree, optionalOn);
-  const optional = [...whereConjuncts, ...optionalOn];
+  // what reads an apply's outer row stays in memory; an outer join's condition cannot
+  const volatile = (c: Node) => readsVolatile(c, ctx.input);
+  if (joinOn(tree).some((c) => !optionalOn.has(c) && volatile(c))) return null;
+  const forced = [...whereConjuncts, ...optionalOn].filter(volatile);
+  if (forced.some(containsSubLink)) return null;
+  const optional = [...whereConjuncts, ...optionalOn].filter((c) => !volatile(c));
 
   const ordered = [...scans].sort((a, b) => a.id - b.id);
   const columns: PlanColumn[] = [];
@@ -81,8 +87,8 @@ export function planSameServiceSubtree(tree: JoinTree, ctx: SubtreeContext): Que
 
   // the common case costs one compilation: everything accepted
   let accepted = new Set<Node>(optional);
-  const kept: string[] = [];
-  let keptInMemory: Node[] = [];
+  const kept: string[] = forced.map(() => volatileReason);
+  let keptInMemory: Node[] = [...forced];
   if (refusal(accepted) !== null) {
     accepted = new Set();
     if (refusal(accepted) !== null) return null;
@@ -128,6 +134,11 @@ export function scansIn(tree: JoinTree, into: Scan[] = []): Scan[] {
     scansIn(tree.right, into);
   }
   return into;
+}
+
+function joinOn(tree: JoinTree): Node[] {
+  if (tree.kind === "scan") return [];
+  return [...tree.on, ...(tree.pushedOn ?? []), ...joinOn(tree.left), ...joinOn(tree.right)];
 }
 
 function collectPushedOn(tree: JoinTree, into: Set<Node>): void {

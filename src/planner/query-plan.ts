@@ -91,7 +91,61 @@ export type QueryPlan =
   | DistinctOnPlan
   | SetOperationPlan
   | ValuesPlan
-  | InitParamsPlan;
+  | InitParamsPlan
+  | ApplyPlan
+  | LateralApplyPlan;
+
+/**
+ * A LATERAL subquery no rewrite could turn into a join: an apply (see ApplyPlan: planned once
+ * with the outer columns as parameters, run per distinct tuple of their values over remote
+ * scans read once) whose rows are joined to the input row that gave them. An inner join keeps
+ * the pairs `condition` (the ON condition, over the input row then the outputs) holds for; a
+ * left join also keeps an input row without any, NULL-extended.
+ */
+export interface LateralApplyPlan {
+  readonly kind: "lateral-apply";
+  readonly joinType: "inner" | "left";
+  readonly input: QueryPlan;
+  readonly subplan: QueryPlan;
+  readonly params: readonly { readonly index: number; readonly value: BoundExpr }[];
+  /** the subquery's columns the query reads, in order: they follow the input's */
+  readonly outputs: readonly number[];
+  readonly condition: BoundExpr | null;
+  readonly paramTypes: readonly number[];
+  readonly clientParams: number;
+  readonly columns: PlanColumn[];
+  readonly estimate: number;
+}
+
+/**
+ * A correlated subquery no rewrite could turn into a join (PostgreSQL's SubPlan with
+ * parameters): planned once with the outer query's columns as parameters (`params`), and run
+ * for each distinct tuple of their values over the input's rows, its remote scans read once
+ * and replayed from memory (they never read those parameters). Each input row gets one more
+ * column, the subquery's result in its `mode`:
+ * - scalar: its one value, NULL for no row, 21000 for several;
+ * - exists: whether it has a row;
+ * - array: the first column of every row, in order (ARRAY(subquery));
+ * - any / all: `compare` over the input row followed by each subquery row (IN, NOT IN, op ANY,
+ *   op ALL with three-valued results: ANY is true when one comparison is, else NULL when one is
+ *   NULL, else false; ALL the dual; over no rows ANY is false and ALL true).
+ */
+export interface ApplyPlan {
+  readonly kind: "apply";
+  readonly input: QueryPlan;
+  readonly subplan: QueryPlan;
+  /** the parameter slots standing for outer columns, each with its value over the input row */
+  readonly params: readonly { readonly index: number; readonly value: BoundExpr }[];
+  readonly mode: "scalar" | "exists" | "array" | "any" | "all";
+  /** any / all: true, false or NULL for the input row (its columns first) and one subquery row after them */
+  readonly compare: BoundExpr | null;
+  /** the types of every parameter of the statement (the client's, then all computed ones) */
+  readonly paramTypes: readonly number[];
+  /** how many of them the client sent */
+  readonly clientParams: number;
+  readonly columns: PlanColumn[];
+  readonly estimate: number;
+}
 
 /**
  * Uncorrelated scalar and EXISTS subqueries, run once before `input` (PostgreSQL's init
@@ -176,4 +230,10 @@ export interface RemoteScanPlan {
   readonly pushed: string[];
   /** what stayed in memory and why (the compiler's refusal), for EXPLAIN */
   readonly kept: string[];
+  /**
+   * In an apply's subquery: equalities between output columns and outer values (parameters)
+   * that stayed in memory. The scan runs once; each evaluation reads only the cached rows whose
+   * columns equal those values (a hash lookup) and the filter above still checks them all.
+   */
+  readonly lookup?: readonly { readonly column: number; readonly param: number; readonly oid: number }[];
 }

@@ -37,6 +37,7 @@ export function mapColumns(expr: BoundExpr, f: (index: number) => number): Bound
     case "any-all":
       return { ...expr, arg: mapColumns(expr.arg, f), array: mapColumns(expr.array, f) };
     case "subquery-value":
+    case "apply-value":
       return { ...expr, arg: mapColumns(expr.arg, f) };
   }
 }

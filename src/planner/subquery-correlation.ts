@@ -16,6 +16,21 @@ export const notSupported = (what: string) =>
   new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
 
 /**
+ * A rewrite's refusal of one correlated subquery (not of the statement): the subquery stays
+ * as written and the planner evaluates it as a memoized apply instead (plan-apply.ts). Only
+ * the decorrelating rewrites throw it, so a service's refusal is never mistaken for it; one
+ * that escapes is still a proper 0A000.
+ */
+export class CannotDecorrelate extends PgError {
+  constructor(what: string) {
+    super(SqlState.featureNotSupported, `${what} across services is not supported yet`);
+    this.name = "CannotDecorrelate";
+  }
+}
+
+export const cannotDecorrelate = (what: string): CannotDecorrelate => new CannotDecorrelate(what);
+
+/**
  * How a correlated subquery's WHERE reads the outer query: equalities between an expression
  * over its own tables and one over the outer query's (the keys it can be grouped and joined
  * on), conditions over the outer query alone (guards: when one is not true for an outer row,
@@ -34,14 +49,15 @@ export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what
   const isInner = (ref: any) => resolvesIn(scope, refFields(ref.ColumnRef));
   const out: Correlation = { scope, inner: [], keys: [], guards: [] };
   if (freeRefs({ fromClause: select.fromClause } as SelectStmt, catalog).length > 0)
-    throw notSupported(`${what} that reads the outer query in its FROM clause`);
+    throw cannotDecorrelate(`${what} that reads the outer query in its FROM clause`);
   for (const c of conjunctsOf(select.whereClause as Node | undefined)) {
     const outer = freeRefs({ fromClause: select.fromClause, whereClause: c } as SelectStmt, catalog);
     if (outer.length === 0) {
       out.inner.push(c);
       continue;
     }
-    if (containsSubLink(c)) throw notSupported(`${what} with a nested subquery in a correlated condition`);
+    if (containsSubLink(c))
+      throw cannotDecorrelate(`${what} with a nested subquery in a correlated condition`);
     const refs = columnRefs(c);
     if (!refs.some(isInner)) {
       out.guards.push(c);
@@ -67,13 +83,13 @@ export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what
         continue;
       }
     }
-    throw notSupported(
+    throw cannotDecorrelate(
       `${what} correlated by a condition other than an equality between its columns and the outer query's`,
     );
   }
   for (const k of out.keys) {
     if (containsAggregate(k.outer))
-      throw notSupported(`${what} correlated with an aggregate of the outer query`);
+      throw cannotDecorrelate(`${what} correlated with an aggregate of the outer query`);
   }
   return out;
 }
@@ -86,7 +102,7 @@ export interface ShapeAllowance {
 
 /** Refuses the parts of a SELECT a decorrelated subquery cannot keep. */
 export function refuseShape(select: SelectStmt, what: string, allow: ShapeAllowance = {}): void {
-  if (select.op && select.op !== "SETOP_NONE") throw notSupported(`${what} with UNION/INTERSECT/EXCEPT`);
+  if (select.op && select.op !== "SETOP_NONE") throw cannotDecorrelate(`${what} with UNION/INTERSECT/EXCEPT`);
   const parts: [unknown, string][] = [
     [select.groupClause, "GROUP BY"],
     [select.havingClause, "HAVING"],
@@ -97,7 +113,7 @@ export function refuseShape(select: SelectStmt, what: string, allow: ShapeAllowa
   ];
   for (const [present, name] of parts) {
     if (present && (!Array.isArray(present) || present.length > 0))
-      throw notSupported(`${what} with ${name}`);
+      throw cannotDecorrelate(`${what} with ${name}`);
   }
   if (select.limitCount) {
     const n = constInt(select.limitCount as Node);
@@ -105,14 +121,14 @@ export function refuseShape(select: SelectStmt, what: string, allow: ShapeAllowa
       n !== null &&
       select.limitOption !== "LIMIT_OPTION_WITH_TIES" &&
       (allow.limit === "one" ? n === 1 : n > 0);
-    if (!allow.limit || !ok) throw notSupported(`${what} with this LIMIT`);
+    if (!allow.limit || !ok) throw cannotDecorrelate(`${what} with this LIMIT`);
   }
   const distinct = (select.distinctClause ?? []) as Node[];
-  if (distinct.some((d) => Object.keys(d).length > 0)) throw notSupported(`${what} with DISTINCT ON`);
+  if (distinct.some((d) => Object.keys(d).length > 0)) throw cannotDecorrelate(`${what} with DISTINCT ON`);
   const targets = JSON.stringify(select.targetList ?? [], (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  if (targets.includes('"over"')) throw notSupported(`${what} with a window function`);
+  if (targets.includes('"over"')) throw cannotDecorrelate(`${what} with a window function`);
   if (!allow.aggregates && containsAggregate(select.targetList))
-    throw notSupported(`${what} with an aggregate`);
+    throw cannotDecorrelate(`${what} with an aggregate`);
 }
 
 function constInt(node: Node): number | null {
@@ -177,7 +193,7 @@ export function lookupSubquery(
     op: "SETOP_NONE",
   } as unknown as SelectStmt;
   if (freeRefs(out, catalog).length > 0)
-    throw notSupported(`${what} that reads the outer query outside equalities of its WHERE`);
+    throw cannotDecorrelate(`${what} that reads the outer query outside equalities of its WHERE`);
   return out;
 }
 

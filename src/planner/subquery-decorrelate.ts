@@ -1,8 +1,15 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { aggregateNames } from "./aggregate-names.ts";
-import { columnRefs, containsAggregate, notSupported } from "./subquery-correlation.ts";
+import {
+  CannotDecorrelate,
+  cannotDecorrelate,
+  columnRefs,
+  containsAggregate,
+  notSupported,
+} from "./subquery-correlation.ts";
 import { decorrelateExists } from "./subquery-exists.ts";
 import { decorrelateIn } from "./subquery-in.ts";
+import { joinSubLink, subLinkJoinRefusal } from "./subquery-join-shape.ts";
 import type { Decorrelated, DecorrelateEnv, LookupJoin } from "./subquery-lookup.ts";
 import {
   andNode,
@@ -74,10 +81,9 @@ class Rewriter {
     const stmt = this.stmt;
     const out: Record<string, unknown> = { ...stmt };
     const post = this.grouped;
-    for (const item of (stmt.fromClause ?? []) as Node[]) this.refuseInJoinConditions(item);
     if (stmt.whereClause) {
       const conjuncts = conjunctsOf(stmt.whereClause as Node).map((c) =>
-        isJoinConjunct(c) ? c : (this.walk(c, false) as Node),
+        isJoinConjunct(c, this.catalog) ? c : (this.walk(c, false) as Node),
       );
       out.whereClause = andNode(conjuncts);
     }
@@ -138,7 +144,17 @@ class Rewriter {
         alias: () => this.alias(),
         outerExpr: (n) => this.walk(n, false) as Node,
       };
-      entry = { result: decorrelate(link, env), afterGrouping: false };
+      let result: Decorrelated;
+      try {
+        result = decorrelate(link, env);
+      } catch (err) {
+        // left as written: the planner evaluates it as a memoized apply (plan-apply.ts)
+        if (!(err instanceof CannotDecorrelate)) throw err;
+        if (!link.testexpr || !containsSubLink(link.testexpr)) return { SubLink: link } as unknown as Node;
+        this.changed = true;
+        return { SubLink: { ...link, testexpr: this.walk(link.testexpr, post) } } as unknown as Node;
+      }
+      entry = { result, afterGrouping: false };
       this.memo.set(key, entry);
       this.order.push(entry);
     }
@@ -153,15 +169,6 @@ class Rewriter {
       const name = `weft_sq_${this.next++}`;
       if (!this.taken.has(name)) return name;
     }
-  }
-
-  private refuseInJoinConditions(item: Node): void {
-    const j = (item as any).JoinExpr;
-    if (!j) return;
-    this.refuseInJoinConditions(j.larg);
-    this.refuseInJoinConditions(j.rarg);
-    if (j.quals && hasCorrelatedSubLink(j.quals, this.catalog))
-      throw notSupported("a correlated subquery in JOIN … ON");
   }
 
   /** `*` and `t.*` as the column references they stand for, so the lookups' columns stay out. */
@@ -228,9 +235,9 @@ function decorrelate(link: any, env: DecorrelateEnv): Decorrelated {
     case "EXPR_SUBLINK":
       return decorrelateScalar(link, env);
     case "ARRAY_SUBLINK":
-      throw notSupported("a correlated ARRAY (subquery)");
+      throw cannotDecorrelate("a correlated ARRAY (subquery)");
     default:
-      throw notSupported(`a correlated ${String(link.subLinkType).replace("_SUBLINK", "")} subquery`);
+      throw cannotDecorrelate(`a correlated ${String(link.subLinkType).replace("_SUBLINK", "")} subquery`);
   }
 }
 
@@ -282,23 +289,12 @@ function exposedColumns(result: Decorrelated): Node[] {
   return out;
 }
 
-/** A top-level WHERE conjunct [NOT] EXISTS / IN / op ANY (subquery): a semi or anti join. */
-function isJoinConjunct(node: Node): boolean {
-  let n: any = node;
-  while (n.BoolExpr?.boolop === "NOT_EXPR") n = n.BoolExpr.args[0];
-  const t = n.SubLink?.subLinkType;
-  return t === "EXISTS_SUBLINK" || t === "ANY_SUBLINK";
-}
-
-function hasCorrelatedSubLink(node: unknown, catalog: ScopeCatalog): boolean {
-  if (Array.isArray(node)) return node.some((n) => hasCorrelatedSubLink(n, catalog));
-  if (node === null || typeof node !== "object") return false;
-  const rec = node as Record<string, any>;
-  if (rec.SubLink) {
-    if (freeRefs(rec.SubLink.subselect.SelectStmt, catalog).length > 0) return true;
-    return hasCorrelatedSubLink(rec.SubLink.testexpr, catalog);
-  }
-  return Object.values(rec).some((v) => hasCorrelatedSubLink(v, catalog));
+/**
+ * A top-level WHERE conjunct [NOT] EXISTS / IN / op ANY (subquery) that planSubLinkJoin makes a
+ * semi or anti join (the others are rewritten here when they can be).
+ */
+function isJoinConjunct(node: Node, catalog: ScopeCatalog): boolean {
+  return joinSubLink(node) !== null && subLinkJoinRefusal(node, catalog) === null;
 }
 
 function isAggregateCall(rec: Record<string, any>): boolean {

@@ -1,8 +1,8 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import {
+  cannotDecorrelate,
   containsAggregate,
   lookupSubquery,
-  notSupported,
   refuseShape,
   splitCorrelation,
 } from "./subquery-correlation.ts";
@@ -48,7 +48,7 @@ export function decorrelateIn(link: any, env: DecorrelateEnv): Decorrelated {
   const op = String((operName[operName.length - 1] as any).String?.sval ?? "=");
   const what = `a correlated ${all ? `${op} ALL` : link.operName ? `${op} ANY` : "IN"} (subquery)`;
   if (link.testexpr?.RowExpr)
-    throw notSupported(`a row comparison (…) ${all ? "ALL" : "IN"} (correlated subquery)`);
+    throw cannotDecorrelate(`a row comparison (…) ${all ? "ALL" : "IN"} (correlated subquery)`);
   const select = link.subselect.SelectStmt as SelectStmt;
   refuseShape(select, what);
   const corr = splitCorrelation(select, env.catalog, what);

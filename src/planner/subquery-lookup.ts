@@ -1,5 +1,5 @@
 import type { Node, SelectStmt } from "@pgsql/types";
-import { type Correlation, notSupported } from "./subquery-correlation.ts";
+import { type Correlation, cannotDecorrelate } from "./subquery-correlation.ts";
 import { caseNode, columnRef, opExpr, resTarget } from "./subquery-nodes.ts";
 import { freeRefs, type ScopeCatalog } from "./subquery-scope.ts";
 
@@ -82,7 +82,7 @@ export function uncorrelatedRest(
   delete select.whereClause;
   if (corr.inner.length > 0) select.whereClause = andAll(corr.inner);
   if (freeRefs(select, env.catalog).length > 0)
-    throw notSupported(`${what} that reads the outer query outside its WHERE`);
+    throw cannotDecorrelate(`${what} that reads the outer query outside its WHERE`);
   const rest = {
     SubLink: {
       ...link,

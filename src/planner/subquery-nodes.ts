@@ -12,6 +12,13 @@ export function subqueryValue(arg: Node, first: boolean): Node {
   return { [subqueryValueNode]: { arg, first } } as unknown as Node;
 }
 
+/** Weft's node for reading a column an apply added (plan-apply.ts), bound as `apply-value`. */
+export const applyValueNode = "WeftApplyValue";
+
+export function applyValue(arg: Node): Node {
+  return { [applyValueNode]: { arg } } as unknown as Node;
+}
+
 export function columnRef(fields: string[]): Node {
   return { ColumnRef: { fields: fields.map((f) => ({ String: { sval: f } })) } } as unknown as Node;
 }

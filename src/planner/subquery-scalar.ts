@@ -1,8 +1,8 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import {
+  cannotDecorrelate,
   containsAggregate,
   lookupSubquery,
-  notSupported,
   refuseShape,
   splitCorrelation,
 } from "./subquery-correlation.ts";
@@ -80,7 +80,7 @@ export function decorrelateScalar(link: any, env: DecorrelateEnv): Decorrelated 
 
   const distinct = Boolean(select.distinctClause?.length);
   const order = orderWithin(select);
-  if (distinct && order.length > 0) throw notSupported(`${what} with DISTINCT and ORDER BY`);
+  if (distinct && order.length > 0) throw cannotDecorrelate(`${what} with DISTINCT and ORDER BY`);
   const collect = funcCall("array_agg", [value], {
     ...(order.length > 0 ? { agg_order: order } : {}),
     ...(distinct ? { agg_distinct: true } : {}),

@@ -120,6 +120,8 @@ export function buildFederated(
     params,
     scans,
     instrument: instrumentation?.wrap,
+    applyStats: instrumentation?.applyStats,
+    signal: ctx.signal,
   });
   return { source, budget, evalContext };
 }

@@ -513,15 +513,34 @@ export class WeftSession implements Session {
     return this.deps.resolver(this.searchPath());
   }
 
-  /** Runs `fn` as the session's cancellable statement. */
+  /**
+   * Runs `fn` as the session's cancellable statement. An execution it returns stays cancellable
+   * until it is closed: a cross-service plan does its work while its rows are read.
+   */
   private async guarded<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     this.running = controller;
-    try {
-      return await fn(controller.signal);
-    } finally {
+    const release = () => {
       if (this.running === controller) this.running = null;
+    };
+    let result: T;
+    try {
+      result = await fn(controller.signal);
+    } catch (err) {
+      release();
+      throw err;
     }
+    const execution = result as Partial<Execution> | null;
+    if (typeof execution?.nextBatch !== "function" || typeof execution.close !== "function") {
+      release();
+      return result;
+    }
+    const close = execution.close.bind(execution);
+    (execution as Execution).close = async () => {
+      release();
+      await close();
+    };
+    return result;
   }
 
   private remoteContext(signal: AbortSignal) {

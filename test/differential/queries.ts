@@ -289,6 +289,27 @@ export const corpus: readonly DifferentialQuery[] = [
     sql: "select p.project_id, t.emp_no, t.hours from crm.project p cross join lateral (select a.emp_no, a.hours from ops.assignment a where a.project_id = p.project_id order by a.hours desc, a.emp_no limit 2 offset 1) t where p.project_id <= 30 order by p.project_id, t.hours desc, t.emp_no",
   },
   {
+    id: "x-apply-scalar-range",
+    covers:
+      "correlated scalar subquery with a non-equality beside the equality (an apply, memoized, its scan read once)",
+    sql: "select e.emp_no, (select max(s.salary) from crm.salaries s where s.emp_no = e.emp_no and s.from_date <= e.hire_date + 365) as first_year_max from hr.employees e where e.emp_no < 10150 order by e.emp_no",
+  },
+  {
+    id: "x-apply-exists-or",
+    covers: "correlated EXISTS under OR with a non-equality correlation (an apply)",
+    sql: "select p.project_id, p.name from crm.project p where p.is_public or exists (select 1 from ops.assignment a where a.project_id = p.project_id and a.hours > p.budget / 1000) order by p.project_id",
+  },
+  {
+    id: "x-apply-lateral-range",
+    covers: "CROSS JOIN LATERAL with a per-row LIMIT over a non-equality correlation (a LATERAL apply)",
+    sql: "select d.dept_no, t.emp_no, t.salary from hr.departments d cross join lateral (select s.emp_no, s.salary from crm.salaries s where s.salary > d.budget / 20 order by s.salary desc, s.emp_no limit 2) t order by d.dept_no, t.salary desc, t.emp_no",
+  },
+  {
+    id: "x-anti-not-in-correlated",
+    covers: "correlated NOT IN (NULL manager_no, empty subqueries): an anti join over (x = y) IS NOT FALSE",
+    sql: "select e.emp_no, e.manager_no from hr.employees e where e.emp_no < 10300 and e.manager_no not in (select a.emp_no from ops.assignment a where a.project_id = e.emp_no % 40 and a.hours > 100) order by e.emp_no",
+  },
+  {
     id: "x-string-key-join",
     covers: "string join key todo.assigned_to = contact.display_name (duplicates, case, trailing spaces)",
     sql: "select t.id, t.assigned_to, c.contact_id from hr.todo t join crm.contact c on c.display_name = t.assigned_to order by t.id, c.contact_id",

@@ -56,6 +56,13 @@ interface BuildEntry {
 
 const ENTRY_OVERHEAD = 64;
 
+/** key → its one build row, or the rows that share it */
+type BuildTable = Map<HashKey, BuildEntry | BuildEntry[]>;
+
+function entriesOf(found: BuildEntry | BuildEntry[]): BuildEntry[] {
+  return Array.isArray(found) ? found : [found];
+}
+
 export function hashJoin(left: RowSource, right: RowSource, spec: HashJoinSpec, env: OperatorEnv): RowSource {
   if (spec.leftKeys.length !== spec.rightKeys.length || spec.leftKeys.length === 0)
     throw new PgError(
@@ -97,7 +104,7 @@ async function* run(
   const leftOnly = outputsLeftOnly(type);
 
   // build
-  const table = new Map<HashKey, BuildEntry[]>();
+  const table: BuildTable = new Map();
   const nullKeyEntries: BuildEntry[] = [];
   let buildCount = 0;
   for (;;) {
@@ -121,9 +128,11 @@ async function* run(
       }
       memory.grow(estimateRowBytes(row) + ENTRY_OVERHEAD);
       const entry: BuildEntry = { row, keys, matched: false };
-      const list = table.get(k);
-      if (list) list.push(entry);
-      else table.set(k, [entry]);
+      // most keys are unique: one entry stands alone, an array only holds duplicates
+      const found = table.get(k);
+      if (found === undefined) table.set(k, entry);
+      else if (Array.isArray(found)) found.push(entry);
+      else table.set(k, [found, entry]);
     }
   }
 
@@ -146,10 +155,13 @@ async function* run(
     if (batch === null) break;
     for (const p of batch) {
       const key = joinKeyOf(probeKeys, probeOids, p, ctx);
-      const candidates = key === null ? undefined : table.get(key);
+      const found = key === null ? undefined : table.get(key);
+      const many = Array.isArray(found);
+      const count = found === undefined ? 0 : many ? found.length : 1;
       let matchedAny = false;
-      if (candidates) {
-        for (const c of candidates) {
+      if (count > 0) {
+        for (let i = 0; i < count; i++) {
+          const c = many ? (found as BuildEntry[])[i] : (found as BuildEntry);
           const joined = buildIsLeft ? concatRows(c.row, p) : concatRows(p, c.row);
           if (residual && residual(joined, ctx) !== true) continue;
           matchedAny = true;
@@ -181,8 +193,8 @@ async function* run(
       if (leftOnly) out.push(e.row);
       else out.push(buildIsLeft ? padRight(e.row, rightWidth) : padLeft(leftWidth, e.row));
     };
-    for (const list of table.values()) {
-      for (const e of list) {
+    for (const found of table.values()) {
+      for (const e of entriesOf(found)) {
         emit(e);
         if (out.full) yield out.take();
       }
@@ -200,7 +212,7 @@ async function* probeNotIn(
   probe: RowSource,
   spec: HashJoinSpec,
   env: OperatorEnv,
-  table: Map<HashKey, BuildEntry[]>,
+  table: BuildTable,
   nullKeyEntries: BuildEntry[],
   buildCount: number,
   out: BatchBuilder,
@@ -237,8 +249,8 @@ async function* probeNotIn(
           else {
             excluded = nullKeyEntries.some((e) => mayEqual(keys, e.keys));
             if (!excluded)
-              for (const list of table.values()) {
-                if (list.some((e) => mayEqual(keys, e.keys))) {
+              for (const found of table.values()) {
+                if (entriesOf(found).some((e) => mayEqual(keys, e.keys))) {
                   excluded = true;
                   break;
                 }

@@ -8,6 +8,7 @@ import type { PgInterval, Value } from "../../common/values.ts";
 import type { EvalContext } from "../row-source.ts";
 import { resolveCast } from "./casts.ts";
 import { compare as compareDecimal, normalizedKey, parseDecimal } from "./numeric.ts";
+import { comparePlainDecimalText } from "./numeric-compare.ts";
 import { registerOperator } from "./registry.ts";
 
 function cmp<T extends number | bigint | string>(a: T, b: T): number {
@@ -85,9 +86,11 @@ export function compareValues(a: Value, b: Value, oid: TypeOid): number {
     case Oid.float4:
     case Oid.float8:
       return compareFloat(a as number, b as number);
-    case Oid.numeric:
+    case Oid.numeric: {
       if (a === b) return 0;
-      return compareDecimal(parseDecimal(a as string), parseDecimal(b as string));
+      const fast = comparePlainDecimalText(a as string, b as string);
+      return fast ?? compareDecimal(parseDecimal(a as string), parseDecimal(b as string));
+    }
     case Oid.bpchar:
       return compareText(rtrimSpaces(a as string), rtrimSpaces(b as string));
     case Oid.bytea:

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
+import { assertSameAsOracle, explainText } from "../../support/oracle.ts";
 import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
 // [NOT] EXISTS / [NOT] IN across services as bind joins. PostgreSQL service "pgs" (emp, contact,
@@ -101,22 +102,9 @@ after(async () => {
 });
 
 /** Weft returns what the oracle returns, row for row (every query here has an ORDER BY). */
-async function same(sql: string): Promise<number> {
-  const expected = await oracleClient.query({ text: sql, rowMode: "array" });
-  const actual = await client.query({ text: sql, rowMode: "array" });
-  assert.deepEqual(
-    actual.fields.map((f) => [f.name, f.dataTypeID]),
-    expected.fields.map((f) => [f.name, f.dataTypeID]),
-    `columns of: ${sql}`,
-  );
-  assert.deepEqual(actual.rows, expected.rows, sql);
-  return actual.rows.length;
-}
+const same = (sql: string) => assertSameAsOracle(client, oracleClient, sql);
 
-async function explain(sql: string, analyze = false): Promise<string> {
-  const r = await client.query(`explain ${analyze ? "analyze " : ""}${sql}`);
-  return r.rows.map((row) => row["QUERY PLAN"]).join("\n");
-}
+const explain = (sql: string, analyze = false) => explainText(client, sql, [], analyze ? "analyze" : "");
 
 /** The `Source:` line of the scan whose title matches `scan` (the line after its details). */
 function sourceLine(text: string, scan: RegExp): string {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
+import { assertSameAsOracle, explainText } from "../../support/oracle.ts";
 import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
 // Partial aggregation below a join: a big table of events (PostgreSQL service "pgs") joined to a small
@@ -68,21 +69,9 @@ after(async () => {
   for (const db of [pgdb, mydb, oracle]) await db?.drop();
 });
 
-async function same(sql: string): Promise<void> {
-  const expected = await oracleClient.query({ text: sql, rowMode: "array" });
-  const actual = await client.query({ text: sql, rowMode: "array" });
-  assert.deepEqual(
-    actual.fields.map((f) => [f.name, f.dataTypeID]),
-    expected.fields.map((f) => [f.name, f.dataTypeID]),
-    `columns of: ${sql}`,
-  );
-  assert.deepEqual(actual.rows, expected.rows, sql);
-}
+const same = (sql: string) => assertSameAsOracle(client, oracleClient, sql);
 
-async function explain(sql: string): Promise<string> {
-  const plan = await client.query(`explain ${sql}`);
-  return plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
-}
+const explain = (sql: string) => explainText(client, sql);
 
 /** The native SQL sent to the events service groups the big table. */
 async function assertPartiallyAggregated(sql: string): Promise<void> {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
+import { assertSameAsOracle, explainText, failureOf } from "../../support/oracle.ts";
 import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
 // Ordered-set aggregates (WITHIN GROUP) over one table held by a PostgreSQL service "pgs", a MariaDB
@@ -86,31 +87,11 @@ after(async () => {
   if (liteDir) await rm(liteDir, { recursive: true, force: true });
 });
 
-async function same(sql: string, values: unknown[] = []): Promise<void> {
-  const expected = await oracleClient.query({ text: sql, values, rowMode: "array" });
-  const actual = await client.query({ text: sql, values, rowMode: "array" });
-  assert.deepEqual(
-    actual.fields.map((f) => [f.name, f.dataTypeID]),
-    expected.fields.map((f) => [f.name, f.dataTypeID]),
-    `columns of: ${sql}`,
-  );
-  assert.deepEqual(actual.rows, expected.rows, sql);
-}
+const same = (sql: string, values: unknown[] = []) => assertSameAsOracle(client, oracleClient, sql, values);
 
-async function failure(c: pg.Client, sql: string): Promise<{ code: string; message: string }> {
-  try {
-    await c.query(sql);
-  } catch (err) {
-    const e = err as { code: string; message: string };
-    return { code: e.code, message: e.message };
-  }
-  return assert.fail(`expected ${sql} to fail`);
-}
+const failure = failureOf;
 
-async function explain(sql: string): Promise<string> {
-  const r = await client.query({ text: `explain ${sql}`, rowMode: "array" });
-  return r.rows.map((row) => row[0]).join("\n");
-}
+const explain = (sql: string) => explainText(client, sql);
 
 const perGroup = (schema: string) =>
   `select grp, percentile_cont(0.5) within group (order by amount), percentile_cont(0.25) within group (order by score desc), percentile_disc(0.5) within group (order by amount), percentile_disc(0.9) within group (order by d desc), mode() within group (order by tag), count(*) from ${schema}.pay group by grp order by grp nulls first`;

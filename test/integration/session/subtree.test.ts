@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { createMysqlDatabase, createPgDatabase, type TestDatabase } from "../../support/databases.ts";
+import { assertSameAsOracle, explainText } from "../../support/oracle.ts";
 import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
 // Same-service subtrees inside cross-service queries: a PostgreSQL service "pgs" (orders, lines) and a
@@ -66,21 +67,11 @@ after(async () => {
 });
 
 async function same(sql: string, params: unknown[] = []): Promise<void> {
-  const expected = await oracleClient.query({ text: sql, values: params, rowMode: "array" });
-  const actual = await client.query({ text: sql, values: params, rowMode: "array" });
-  assert.deepEqual(
-    actual.fields.map((f) => [f.name, f.dataTypeID]),
-    expected.fields.map((f) => [f.name, f.dataTypeID]),
-    `columns of: ${sql}`,
-  );
-  assert.deepEqual(actual.rows, expected.rows, sql);
-  assert.ok(expected.rows.length > 0, `the oracle returns rows for: ${sql}`);
+  const rows = await assertSameAsOracle(client, oracleClient, sql, params);
+  assert.ok(rows > 0, `the oracle returns rows for: ${sql}`);
 }
 
-async function explain(sql: string): Promise<string> {
-  const r = await client.query(`explain ${sql}`);
-  return r.rows.map((row) => row["QUERY PLAN"]).join("\n");
-}
+const explain = (sql: string) => explainText(client, sql);
 
 const remoteScans = (plan: string) => (plan.match(/Remote Scan on service/g) ?? []).length;
 

@@ -4,7 +4,9 @@ import type { SelectStmt } from "@pgsql/types";
 import { PgError } from "../../../src/common/pg-error.ts";
 import type { SourceTable } from "../../../src/connectors/spi.ts";
 import { decorrelateLateral } from "../../../src/planner/decorrelate-lateral.ts";
-import type { ScopeCatalog } from "../../../src/planner/subquery-scope.ts";
+import { rewriteLateralSubquery } from "../../../src/planner/lateral-subquery.ts";
+import { CannotDecorrelate } from "../../../src/planner/subquery-correlation.ts";
+import { fromScope, type ScopeCatalog } from "../../../src/planner/subquery-scope.ts";
 import { initParser, parseSql } from "../../../src/sql/parse.ts";
 
 // Two services: a.dept(id, region, name) and b.emp(id, dept_id, region, salary). The rewrite
@@ -44,6 +46,36 @@ function rewritesTo(sql: string, expected: string): void {
   test(sql, () => {
     assert.deepEqual(shape(decorrelateLateral(select(sql), catalog)), shape(select(expected)));
   });
+}
+
+/**
+ * The statement comes back as written, its LATERAL subquery untouched; `message` (when the
+ * subquery itself is what the rewrite refuses) is the reason rewriteLateralSubquery gives.
+ */
+function staysLateral(sql: string, message: RegExp | null): void {
+  test(`stays LATERAL: ${sql}`, () => {
+    assert.deepEqual(shape(decorrelateLateral(select(sql), catalog)), shape(select(sql)));
+    if (!message) return;
+    const body = lateralItem(select(sql).fromClause as unknown[]);
+    const left = fromScope(select(sql).fromClause as never, catalog).filter(
+      (s) => s.alias !== body.alias.aliasname,
+    );
+    assert.throws(
+      () => rewriteLateralSubquery(body, left, catalog),
+      (e: unknown) => e instanceof CannotDecorrelate && e.code === "0A000" && message.test(e.message),
+    );
+  });
+}
+
+function lateralItem(items: unknown[]): any {
+  for (const item of items as any[]) {
+    if (item.RangeSubselect?.lateral) return item.RangeSubselect;
+    if (item.JoinExpr) {
+      const found = lateralItem([item.JoinExpr.larg, item.JoinExpr.rarg]);
+      if (found) return found;
+    }
+  }
+  return null;
 }
 
 function refuses(sql: string, message: RegExp): void {
@@ -173,46 +205,54 @@ describe("* does not show the hidden columns", () => {
   );
 });
 
-describe("what cannot be decorrelated is refused with 0A000 naming it", () => {
-  refuses(
+describe("what the rewrite cannot decorrelate stays LATERAL (the planner runs it as an apply)", () => {
+  staysLateral(
     "select * from a.dept d cross join lateral (select e.id, d.name from b.emp e where e.dept_id = d.id) x",
     /correlated reference in its select list \(d\.name\)/,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select e.id from b.emp e where exists (select 1 from a.dept d2 where d2.id = d.id)) x",
     /correlated inside a nested subquery \(d\.id\)/,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select e.id from b.emp e where e.salary > d.id order by e.id limit 1) x",
     /condition other than an equality/,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select e.id from b.emp e join a.dept d3 on d3.id = d.id) x",
     /correlated inside its FROM clause/,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select count(*) from b.emp e where e.salary > d.id) x",
     /aggregate subquery correlated by a condition other than an equality/,
   );
-  refuses(
+  // the subquery itself could be rewritten, but not where it stands
+  staysLateral(
     "select * from a.dept d left join lateral (select count(*) as n from b.emp e where e.dept_id = d.id) x on x.n > 1",
-    /ON a condition other than true/,
+    null,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d0 left join (a.dept d cross join lateral (select count(*) as n from b.emp e where e.dept_id = d.id) x) on true",
-    /nullable side of an outer join/,
+    null,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select e.id from b.emp e where e.dept_id = d.id order by rank() over (order by e.salary) limit 1) x",
     /LIMIT ordered by a window function/,
   );
-  refuses(
+  staysLateral(
     "select * from a.dept d cross join lateral (select d.id as i where d.id > 1) x",
     /without FROM with WHERE/,
   );
+});
+
+describe("what cannot run at all is refused with 0A000 naming it", () => {
   refuses(
     "select * from a.dept d cross join lateral generate_series(1, d.id) g",
     /LATERAL generate_series\(…\) as a FROM item/,
   );
   refuses("select * from a.dept d, unnest(array[1, 2]) u", /unnest\(…\) as a FROM item/);
+  refuses(
+    "select * from a.dept d right join lateral (select e.id from b.emp e where e.salary > d.id) x on true",
+    /correlated LATERAL subquery in a RIGHT or FULL join/,
+  );
 });

@@ -206,17 +206,19 @@ describe("IN / NOT IN / EXISTS become semi and anti joins", () => {
     );
   });
 
-  test("correlated NOT IN and a LIMIT in a correlated EXISTS conjunct are refused with 0A000", () => {
-    for (const sql of [
-      "select t.y from a.t where t.x not in (select u.x from b.u where u.z = t.x)",
-      "select t.y from a.t where exists (select 1 from b.u where u.x = t.x limit 1)",
-    ]) {
-      assert.throws(
-        () => plan(sql),
-        (e: unknown) => e instanceof PgError && e.code === "0A000",
-        sql,
-      );
-    }
+  test("correlated NOT IN is an anti join over `(x = y) IS NOT FALSE`; a correlated LIMIT is decorrelated", async () => {
+    // t.x NULL: its subquery is empty (a NULL key selects no row), so NOT IN is true
+    const equality = "select t.y from a.t where t.x not in (select u.x from b.u where u.z = t.x) order by 1";
+    assert.deepEqual(await rows(equality), [["four"], ["none"], ["one"], ["two"]]);
+    assert.ok(kinds(plan(equality)).includes("hash-join:anti"), kinds(plan(equality)).join());
+    // t.x = 1 finds u.x = 1 among the rows with z > 10
+    const range =
+      "select t.y from a.t where t.x not in (select u.x from b.u where u.z > t.x * 10) order by 1";
+    assert.deepEqual(await rows(range), [["four"], ["none"], ["two"]]);
+    assert.ok(kinds(plan(range)).includes("nested-loop:anti"), kinds(plan(range)).join());
+    const limited = "select t.y from a.t where exists (select 1 from b.u where u.x = t.x limit 1) order by 1";
+    assert.deepEqual(await rows(limited), [["four"], ["one"]]);
+    assert.ok(kinds(plan(limited)).includes("hash-join:left"), kinds(plan(limited)).join());
   });
 });
 

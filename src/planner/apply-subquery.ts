@@ -1,0 +1,197 @@
+import type { Node, SelectStmt } from "@pgsql/types";
+import { PgError, SqlState } from "../common/pg-error.ts";
+import type { TypeOid } from "../common/pg-types.ts";
+import type { SourceTable } from "../connectors/spi.ts";
+import { aggregateNames } from "./aggregate-names.ts";
+import type { BoundExpr } from "./bound-expr.ts";
+import type { PlanInput } from "./plan-select.ts";
+import { type PlanSelectFn, subplanInput } from "./plan-subquery.ts";
+import type { QueryPlan } from "./query-plan.ts";
+import { containsAggregate, notSupported } from "./subquery-correlation.ts";
+import { containsSubLink, freeRefs, outputNames } from "./subquery-scope.ts";
+
+/**
+ * A correlated subquery (or LATERAL subquery) planned once for an apply: the outer columns it
+ * reads become parameters of the statement, volatile while it is planned (volatile-params.ts).
+ */
+
+/**
+ * Plans a correlated subquery once, each outer column it reads (however often and however it
+ * is written) replaced by one parameter slot appended to the statement's, volatile while the
+ * subquery is planned (nothing reading it is offered to a service).
+ */
+export function planParameterized(
+  select: SelectStmt,
+  input: PlanInput,
+  planSelect: PlanSelectFn,
+  bindOuter: (node: Node) => BoundExpr,
+): { subplan: QueryPlan; params: { index: number; ref: Node }[] } {
+  const refs = freeRefs(select, input.catalog);
+  refuseOuterAggregates(select, new Set(refs));
+  const params: { index: number; ref: Node }[] = [];
+  const slotOf = new Map<number, number>();
+  const substitutes = new Map<object, Node>();
+  for (const ref of refs) {
+    const bound = bindOuter(ref);
+    if (bound.kind !== "column")
+      throw new PgError(SqlState.internalError, "an outer reference of a subquery is not a column");
+    let index = slotOf.get(bound.index);
+    if (index === undefined) {
+      index = input.params.length;
+      input.params.push(null);
+      input.paramTypes.push(bound.type);
+      slotOf.set(bound.index, index);
+      params.push({ index, ref });
+    }
+    substitutes.set(ref, { ParamRef: { number: index + 1 } } as unknown as Node);
+  }
+  const body = withOneRow(replaceNodes(select, substitutes) as SelectStmt);
+  const subplan = planSelect(
+    body,
+    subplanInput(
+      input,
+      params.map((p) => p.index),
+    ),
+  );
+  return { subplan, params };
+}
+
+/**
+ * A SELECT without FROM but with a WHERE, grouping or aggregates (`EXISTS (SELECT WHERE
+ * outer.x > 1)`) reads one row of nothing: it gets `FROM (VALUES (NULL))`, which the planner
+ * runs in memory. One with expressions only is planned as it is.
+ */
+function withOneRow(select: SelectStmt): SelectStmt {
+  if ((select.fromClause ?? []).length > 0 || select.valuesLists || (select.op && select.op !== "SETOP_NONE"))
+    return select;
+  const plain =
+    !select.whereClause &&
+    !select.havingClause &&
+    ((select.groupClause ?? []) as Node[]).length === 0 &&
+    !select.distinctClause &&
+    !containsAggregate(select.targetList) &&
+    !containsSubLink(select.targetList) &&
+    !JSON.stringify(select.targetList ?? []).includes('"over"');
+  if (plain) return select;
+  const one = {
+    SelectStmt: {
+      valuesLists: [{ List: { items: [{ A_Const: { isnull: true } }] } }],
+      limitOption: "LIMIT_OPTION_DEFAULT",
+      op: "SETOP_NONE",
+    },
+  };
+  return {
+    ...select,
+    fromClause: [{ RangeSubselect: { subquery: one, alias: { aliasname: "weft_one_row" } } }],
+  } as unknown as SelectStmt;
+}
+
+/** A LATERAL subquery the rewrites left LATERAL (decorrelate-lateral.ts), as an apply joined to its left side. */
+export interface LateralSource {
+  subplan: QueryPlan;
+  params: { index: number; ref: Node }[];
+}
+
+/**
+ * Plans a LATERAL subquery as a FROM item over the items before it (`bindOuter` resolves their
+ * columns): the pseudo table of its columns and the parameterized subquery.
+ */
+export function planLateral(
+  body: any,
+  input: PlanInput,
+  planSelect: PlanSelectFn,
+  bindOuter: (node: Node) => BoundExpr,
+): { alias: string; table: SourceTable; lateral: LateralSource } {
+  const select = body.subquery.SelectStmt as SelectStmt;
+  const { subplan, params } = planParameterized(select, input, planSelect, bindOuter);
+  const names = outputNames(select, input.catalog);
+  ((body.alias?.colnames ?? []) as any[]).forEach((c, i) => {
+    names[i] = String(c.String?.sval ?? names[i]);
+  });
+  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
+  const table: SourceTable = {
+    ...pseudoTableOf(
+      alias,
+      subplan.columns.map((c, i) => ({ name: names[i] ?? c.name, oid: c.oid, typmod: c.typmod })),
+    ),
+    rowEstimate: subplan.estimate,
+  };
+  return { alias, table, lateral: { subplan, params } };
+}
+
+/** An aggregate over outer columns only belongs to the outer query (PostgreSQL's rule). */
+function refuseOuterAggregates(select: SelectStmt, outer: Set<Node>): void {
+  const walk = (n: unknown): void => {
+    if (n === null || typeof n !== "object") return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    const rec = n as Record<string, any>;
+    if (isAggregateCall(rec)) {
+      const refs: Node[] = [];
+      collectColumnRefs(rec, refs);
+      if (refs.length > 0 && refs.every((r) => outer.has(r)))
+        throw notSupported("a correlated subquery over an aggregate of the outer query");
+    }
+    for (const v of Object.values(rec)) walk(v);
+  };
+  walk(select);
+}
+
+function collectColumnRefs(n: unknown, into: Node[]): void {
+  if (n === null || typeof n !== "object") return;
+  if (Array.isArray(n)) {
+    for (const x of n) collectColumnRefs(x, into);
+    return;
+  }
+  if ((n as any).ColumnRef) {
+    into.push(n as Node);
+    return;
+  }
+  for (const v of Object.values(n)) collectColumnRefs(v, into);
+}
+
+/** A copy of an AST with some nodes (by identity) replaced. */
+function replaceNodes(node: unknown, substitutes: Map<object, Node>): unknown {
+  if (node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map((n) => replaceNodes(n, substitutes));
+  const replaced = substitutes.get(node);
+  if (replaced) return replaced;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = replaceNodes(v, substitutes);
+  return out;
+}
+
+/** A table standing for rows Weft computes (an apply's columns), never scanned. */
+export function pseudoTableOf(
+  name: string,
+  columns: { name: string; oid: TypeOid; typmod: number }[],
+): SourceTable {
+  return {
+    name,
+    kind: "view",
+    columns: columns.map((c, i) => ({
+      name: c.name,
+      ordinal: i + 1,
+      type: { oid: c.oid, typmod: c.typmod } as SourceTable["columns"][number]["type"],
+      nativeType: "",
+      nullable: true,
+      defaultExpr: null,
+      comment: null,
+    })),
+    primaryKey: null,
+    uniqueKeys: [],
+    foreignKeys: [],
+    indexes: [],
+    comment: null,
+    rowEstimate: 1,
+  };
+}
+
+function isAggregateCall(rec: Record<string, any>): boolean {
+  const f = rec.FuncCall;
+  if (!f || f.over) return false;
+  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
+  return aggregateNames.has(parts[parts.length - 1]);
+}

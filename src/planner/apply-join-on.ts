@@ -1,7 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
+import { andAll, conjuncts } from "./ast-nodes.ts";
 import { notSupported } from "./subquery-correlation.ts";
-import { topConjuncts } from "./subquery-join-shape.ts";
-import { andNode } from "./subquery-nodes.ts";
 import { freeRefs, type ScopeCatalog } from "./subquery-scope.ts";
 
 /**
@@ -20,24 +19,24 @@ export function moveCorrelatedOnToWhere(stmt: SelectStmt, catalog: ScopeCatalog)
     const type = String(j.jointype);
     const larg = visit(j.larg, safe && (type === "JOIN_INNER" || type === "JOIN_LEFT"));
     const rarg = visit(j.rarg, safe && (type === "JOIN_INNER" || type === "JOIN_RIGHT"));
-    const conjuncts = topConjuncts(j.quals as Node | undefined);
-    const correlated = conjuncts.filter((c) => hasCorrelatedSubLink(c, catalog));
+    const on = conjuncts(j.quals);
+    const correlated = on.filter((c) => hasCorrelatedSubLink(c, catalog));
     if (correlated.length === 0) return { JoinExpr: { ...j, larg, rarg } } as unknown as Node;
     if (type !== "JOIN_INNER" || !safe)
       throw notSupported(
         "a correlated subquery that cannot be decorrelated in the ON condition of an outer join (or of a join on its nullable side)",
       );
     moved.push(...correlated);
-    const rest = conjuncts.filter((c) => !correlated.includes(c));
+    const rest = on.filter((c) => !correlated.includes(c));
     const { quals: _quals, ...plain } = j;
     // an inner join without a condition is what the parser makes of a CROSS JOIN
     return {
-      JoinExpr: { ...plain, larg, rarg, ...(rest.length > 0 ? { quals: andNode(rest) } : {}) },
+      JoinExpr: { ...plain, larg, rarg, ...(rest.length > 0 ? { quals: andAll(rest) } : {}) },
     } as unknown as Node;
   };
   const items = from.map((item) => visit(item, true));
-  const where = [...topConjuncts(stmt.whereClause as Node | undefined), ...moved];
-  return { ...stmt, fromClause: items, whereClause: andNode(where) } as SelectStmt;
+  const where = [...conjuncts(stmt.whereClause), ...moved];
+  return { ...stmt, fromClause: items, whereClause: andAll(where) } as SelectStmt;
 }
 
 /** A correlated subquery left in an outer join's ON (moveCorrelatedOnToWhere moved the others). */

@@ -1,14 +1,25 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import type { TypeOid } from "../common/pg-types.ts";
 import type { SourceTable } from "../connectors/spi.ts";
-import { aggregateNames } from "./aggregate-names.ts";
+import {
+  astText,
+  columnRefs,
+  containsAggregate,
+  containsSubLink,
+  isAggregateCall,
+  nullConst,
+  rangeSubselect,
+  replaceNodes,
+  selectStmt,
+  subqueryAlias,
+} from "./ast-nodes.ts";
 import type { BoundExpr } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import { type PlanSelectFn, subplanInput } from "./plan-subquery.ts";
 import type { QueryPlan } from "./query-plan.ts";
-import { containsAggregate, notSupported } from "./subquery-correlation.ts";
-import { containsSubLink, freeRefs, outputNames } from "./subquery-scope.ts";
+import { notSupported } from "./subquery-correlation.ts";
+import { derivedColumnNames, freeRefs } from "./subquery-scope.ts";
+import { subqueryView } from "./view-table.ts";
 
 /**
  * A correlated subquery (or LATERAL subquery) planned once for an apply: the outer columns it
@@ -71,19 +82,10 @@ function withOneRow(select: SelectStmt): SelectStmt {
     !select.distinctClause &&
     !containsAggregate(select.targetList) &&
     !containsSubLink(select.targetList) &&
-    !JSON.stringify(select.targetList ?? []).includes('"over"');
+    !astText(select.targetList ?? []).includes('"over"');
   if (plain) return select;
-  const one = {
-    SelectStmt: {
-      valuesLists: [{ List: { items: [{ A_Const: { isnull: true } }] } }],
-      limitOption: "LIMIT_OPTION_DEFAULT",
-      op: "SETOP_NONE",
-    },
-  };
-  return {
-    ...select,
-    fromClause: [{ RangeSubselect: { subquery: one, alias: { aliasname: "weft_one_row" } } }],
-  } as unknown as SelectStmt;
+  const one = selectStmt({ valuesLists: [{ List: { items: [nullConst()] } }] });
+  return { ...select, fromClause: [rangeSubselect(one, "weft_one_row")] } as SelectStmt;
 }
 
 /** A LATERAL subquery the rewrites left LATERAL (decorrelate-lateral.ts), as an apply joined to its left side. */
@@ -104,18 +106,8 @@ export function planLateral(
 ): { alias: string; table: SourceTable; lateral: LateralSource } {
   const select = body.subquery.SelectStmt as SelectStmt;
   const { subplan, params } = planParameterized(select, input, planSelect, bindOuter);
-  const names = outputNames(select, input.catalog);
-  ((body.alias?.colnames ?? []) as any[]).forEach((c, i) => {
-    names[i] = String(c.String?.sval ?? names[i]);
-  });
-  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
-  const table: SourceTable = {
-    ...pseudoTableOf(
-      alias,
-      subplan.columns.map((c, i) => ({ name: names[i] ?? c.name, oid: c.oid, typmod: c.typmod })),
-    ),
-    rowEstimate: subplan.estimate,
-  };
+  const alias = subqueryAlias(body);
+  const table = subqueryView(alias, subplan, derivedColumnNames(body, input.catalog));
   return { alias, table, lateral: { subplan, params } };
 }
 
@@ -129,69 +121,11 @@ function refuseOuterAggregates(select: SelectStmt, outer: Set<Node>): void {
     }
     const rec = n as Record<string, any>;
     if (isAggregateCall(rec)) {
-      const refs: Node[] = [];
-      collectColumnRefs(rec, refs);
+      const refs = columnRefs(rec, { stars: true, subqueries: true });
       if (refs.length > 0 && refs.every((r) => outer.has(r)))
         throw notSupported("a correlated subquery over an aggregate of the outer query");
     }
     for (const v of Object.values(rec)) walk(v);
   };
   walk(select);
-}
-
-function collectColumnRefs(n: unknown, into: Node[]): void {
-  if (n === null || typeof n !== "object") return;
-  if (Array.isArray(n)) {
-    for (const x of n) collectColumnRefs(x, into);
-    return;
-  }
-  if ((n as any).ColumnRef) {
-    into.push(n as Node);
-    return;
-  }
-  for (const v of Object.values(n)) collectColumnRefs(v, into);
-}
-
-/** A copy of an AST with some nodes (by identity) replaced. */
-function replaceNodes(node: unknown, substitutes: Map<object, Node>): unknown {
-  if (node === null || typeof node !== "object") return node;
-  if (Array.isArray(node)) return node.map((n) => replaceNodes(n, substitutes));
-  const replaced = substitutes.get(node);
-  if (replaced) return replaced;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = replaceNodes(v, substitutes);
-  return out;
-}
-
-/** A table standing for rows Weft computes (an apply's columns), never scanned. */
-export function pseudoTableOf(
-  name: string,
-  columns: { name: string; oid: TypeOid; typmod: number }[],
-): SourceTable {
-  return {
-    name,
-    kind: "view",
-    columns: columns.map((c, i) => ({
-      name: c.name,
-      ordinal: i + 1,
-      type: { oid: c.oid, typmod: c.typmod } as SourceTable["columns"][number]["type"],
-      nativeType: "",
-      nullable: true,
-      defaultExpr: null,
-      comment: null,
-    })),
-    primaryKey: null,
-    uniqueKeys: [],
-    foreignKeys: [],
-    indexes: [],
-    comment: null,
-    rowEstimate: 1,
-  };
-}
-
-function isAggregateCall(rec: Record<string, any>): boolean {
-  const f = rec.FuncCall;
-  if (!f || f.over) return false;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  return aggregateNames.has(parts[parts.length - 1]);
 }

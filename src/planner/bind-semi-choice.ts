@@ -14,7 +14,7 @@
  */
 import type { TypeOid } from "../common/pg-types.ts";
 import { bindSettings, type KeyedScan, keyedScan, keyNullable, worthBinding } from "./bind-join-choice.ts";
-import { type BoundExpr, boolOid } from "./bound-expr.ts";
+import { type BoundExpr, boundAnd } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { BindJoinPlan, QueryPlan } from "./query-plan.ts";
 import { inSubplan } from "./volatile-params.ts";
@@ -73,7 +73,7 @@ export function chooseBindSemiJoin(parts: SemiJoinParts, input: PlanInput): Quer
       innerKeyColumn: keyed.column,
       innerKeyIndex: keyed.index,
       keyType: key.type,
-      residual: residual.length === 0 ? null : and(residual),
+      residual: residual.length === 0 ? null : boundAnd(residual),
       ...bindSettings(keyed.scan, input),
       columns: left.columns,
       estimate: parts.estimate,
@@ -94,8 +94,4 @@ export function chooseBindSemiJoin(parts: SemiJoinParts, input: PlanInput): Quer
     plan = { kind: "filter", input: plan, predicate, columns: plan.columns, estimate: plan.estimate };
   }
   return plan;
-}
-
-function and(exprs: BoundExpr[]): BoundExpr {
-  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
 }

@@ -112,6 +112,11 @@ export const withinGroupNullsFirst = 2;
 
 export const boolOid = 16;
 
+/** The conjunction of at least one bound condition (the condition itself for one). */
+export function boundAnd(exprs: BoundExpr[]): BoundExpr {
+  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
+}
+
 export function columnsOf(expr: BoundExpr, into: Set<number> = new Set()): Set<number> {
   switch (expr.kind) {
     case "column":

@@ -6,23 +6,16 @@ import {
   crossJoined,
   isTrueConst,
   joinExpr,
-  type LateralRewrite,
-  lateralCannotDecorrelate,
-  lateralNotSupported,
   mapTree,
+  refFields,
   refName,
   resTarget,
-} from "./lateral-ast.ts";
+  subqueryAlias,
+} from "./ast-nodes.ts";
+import type { LateralRewrite } from "./lateral-ast.ts";
 import { rewriteLateralSubquery } from "./lateral-subquery.ts";
-import { CannotDecorrelate } from "./subquery-correlation.ts";
-import {
-  freeRefs,
-  fromScope,
-  refFields,
-  resolvesIn,
-  type ScopeCatalog,
-  type ScopeItem,
-} from "./subquery-scope.ts";
+import { CannotDecorrelate, cannotDecorrelate, notSupported } from "./subquery-correlation.ts";
+import { freeRefs, fromScope, resolvesIn, type ScopeCatalog, type ScopeItem } from "./subquery-scope.ts";
 
 /**
  * Rewrites every correlated LATERAL subquery in a SELECT's FROM clause into an ordinary
@@ -156,7 +149,7 @@ function joinLateral(
   } catch (err) {
     if (!(err instanceof CannotDecorrelate) || (type !== "JOIN_INNER" && type !== "JOIN_LEFT")) {
       if (err instanceof CannotDecorrelate)
-        throw lateralNotSupported("a correlated LATERAL subquery in a RIGHT or FULL join");
+        throw notSupported("a correlated LATERAL subquery in a RIGHT or FULL join");
       throw err;
     }
     return keepLateral(body, larg, leftScope, type, quals, at, ctx);
@@ -168,13 +161,13 @@ function joinLateral(
     return { node: larg ? joinExpr(type, larg, item, on) : item, foldedPrior: false };
   }
   if (type !== "JOIN_INNER" && type !== "JOIN_LEFT") {
-    throw lateralNotSupported("a correlated LATERAL subquery in a RIGHT or FULL join");
+    throw notSupported("a correlated LATERAL subquery in a RIGHT or FULL join");
   }
   const needsPrior = rewrite.outerRefs.some((r) => !resolvesIn(leftScope, refFields((r as any).ColumnRef)));
   let left = larg;
   if (needsPrior || !larg)
     left = larg ? joinExpr("JOIN_INNER", crossJoined(at.prior), larg, []) : crossJoined(at.prior);
-  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
+  const alias = subqueryAlias(body);
   if (rewrite.item) ctx.created.add(rewrite.item);
   ctx.visible.set(alias, rewrite.columns);
   const on = [...rewrite.on];
@@ -206,12 +199,12 @@ function refuseRewriteHere(
   // an expression standing for a column (count's 0, a + 1) would not be NULL where an outer join
   // above NULL-extends the row
   if (rewrite.substitutions.size > 0 && !at.safe)
-    throw lateralCannotDecorrelate(
+    throw cannotDecorrelate(
       "a LATERAL subquery over aggregates or without FROM on the nullable side of an outer join",
     );
   const original = quals && !isTrueConst(quals);
   if ((rewrite.aggregate || !rewrite.item) && original && (type !== "JOIN_INNER" || !at.safe))
-    throw lateralCannotDecorrelate(
+    throw cannotDecorrelate(
       "LEFT JOIN LATERAL over an aggregate or FROM-less subquery ON a condition other than true",
     );
 }
@@ -322,6 +315,6 @@ function refuseFunctionsInFrom(from: Node[]): void {
     if (kind !== "RangeFunction") continue;
     const call = body.functions?.[0]?.List?.items?.[0]?.FuncCall;
     const name = call ? `${refName({ fields: call.funcname })}(…)` : "a function";
-    throw lateralNotSupported(`${body.lateral ? "LATERAL " : ""}${name} as a FROM item`);
+    throw notSupported(`${body.lateral ? "LATERAL " : ""}${name} as a FROM item`);
   }
 }

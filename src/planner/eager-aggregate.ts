@@ -2,8 +2,30 @@ import type { Node, SelectStmt } from "@pgsql/types";
 import type { Value } from "../common/values.ts";
 import type { SourceTable } from "../connectors/spi.ts";
 import { aggregateNames } from "./aggregate-names.ts";
+import {
+  and,
+  astKey,
+  astText,
+  caseExpr,
+  cast,
+  coalesce,
+  columnRef,
+  columnRefs,
+  conjuncts,
+  containsSubLink,
+  funcCall,
+  funcName,
+  intConst,
+  mapTree,
+  nullIf,
+  opExpr,
+  rangeSubselect,
+  replaceNodes,
+  resTarget,
+  selectStmt,
+} from "./ast-nodes.ts";
 import { estimateRows } from "./estimate.ts";
-import { containsSubLink, type ScopeCatalog } from "./subquery-scope.ts";
+import type { ScopeCatalog } from "./subquery-scope.ts";
 
 /**
  * Partial aggregation below a join ("eager aggregation"), as an AST rewrite before planning.
@@ -40,11 +62,11 @@ export function eagerAggregate(
 
   const resolve = resolver(tables);
   // each table's rows after the WHERE conditions over it alone, as the planner estimates a scan
-  const where = conjuncts(stmt.whereClause as Node | undefined);
+  const where = conjuncts(stmt.whereClause);
   const rows = new Map(
     tables.map((t) => {
       const own = where.filter((c) => {
-        const refs = columnRefs(c);
+        const refs = columnRefs(c, allRefs);
         return refs.length > 0 && refs.every((r) => resolve(r) === t);
       });
       return [t, estimateRows(t.table, own, params)] as const;
@@ -85,6 +107,9 @@ interface Rewrite {
   replace: Map<Node, Node>;
 }
 
+/** Every column reference, `t.*` too: a star over the aggregated table is not a key of its grouping. */
+const allRefs = { stars: true, subqueries: true };
+
 const combinable = new Set(["count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every"]);
 /** int2, int4, int8, numeric: sums and averages of these are exact in any order */
 const exactSumTypes = new Set([21, 23, 20, 1700]);
@@ -95,7 +120,7 @@ function plainAggregateQuery(stmt: SelectStmt): boolean {
   if (!stmt.fromClause?.length || stmt.valuesLists || stmt.windowClause?.length) return false;
   if (containsSubLink(stmt)) return false;
   if (((stmt.groupClause ?? []) as any[]).some((g) => !g.ColumnRef)) return false;
-  return !JSON.stringify(stmt, (_k, v) => (typeof v === "bigint" ? String(v) : v)).includes('"over"');
+  return !astText(stmt).includes('"over"');
 }
 
 function collectTables(node: Node, nullable: boolean, catalog: ScopeCatalog, out: FromTable[]): boolean {
@@ -180,7 +205,8 @@ function planRewrite(
     const fields = (ref as any).ColumnRef.fields as any[];
     return resolve(ref) === table ? String(fields[fields.length - 1].String.sval) : null;
   };
-  const refsOnlyTable = (node: unknown): boolean => columnRefs(node).every((r) => resolve(r) === table);
+  const refsOnlyTable = (node: unknown): boolean =>
+    columnRefs(node, allRefs).every((r) => resolve(r) === table);
 
   for (const agg of aggregates) {
     const f = (agg as any).FuncCall;
@@ -206,7 +232,7 @@ function planRewrite(
       return columnRef([table.alias, found.name]);
     };
     if (name === "count") {
-      replace.set(agg, cast(coalesce(funcCall("sum", [partial("count")]), intConst(0)), "int8"));
+      replace.set(agg, cast(coalesce([funcCall("sum", [partial("count")]), intConst(0)]), "int8"));
     } else if (name === "sum") {
       if (argType === null || !exactSumTypes.has(argType)) return null;
       const sum = funcCall("sum", [partial("sum")]);
@@ -215,7 +241,7 @@ function planRewrite(
       if (argType === null || !exactSumTypes.has(argType)) return null;
       const total = cast(funcCall("sum", [partial("sum")]), "numeric");
       const count = cast(nullIf(funcCall("sum", [partial("count")]), intConst(0)), "numeric");
-      replace.set(agg, { A_Expr: { kind: "AEXPR_OP", name: [str("/")], lexpr: total, rexpr: count } } as any);
+      replace.set(agg, opExpr("/", total, count));
     } else {
       replace.set(agg, funcCall(name, [partial(name)]));
     }
@@ -224,8 +250,8 @@ function planRewrite(
   // every other reference to the table's columns must be a key of the partial grouping
   const pushedWhere: Node[] = [];
   const keptWhere: Node[] = [];
-  for (const c of conjuncts(stmt.whereClause as Node | undefined)) {
-    const refs = columnRefs(c);
+  for (const c of conjuncts(stmt.whereClause)) {
+    const refs = columnRefs(c, allRefs);
     if (refs.length > 0 && refs.every((r) => resolve(r) === table)) pushedWhere.push(c);
     else keptWhere.push(c);
   }
@@ -238,7 +264,7 @@ function planRewrite(
     withoutAggregates(stmt.havingClause, replace),
     withoutAggregates(sortInputs(stmt), replace),
   ];
-  for (const ref of columnRefs(outside)) {
+  for (const ref of columnRefs(outside, allRefs)) {
     const column = ownColumn(ref);
     if (column) keys.add(column);
   }
@@ -257,34 +283,23 @@ function sortInputs(stmt: SelectStmt): unknown[] {
 
 function applyRewrite(stmt: SelectStmt, table: FromTable, rewrite: Rewrite): SelectStmt {
   const alias = table.alias;
-  const derived = {
-    SelectStmt: {
-      targetList: [
-        ...rewrite.keys.map((k) => resTarget(columnRef([alias, k]), k)),
-        ...rewrite.partials.map((p) => resTarget(p.call, p.name)),
-      ],
-      fromClause: [{ RangeVar: table.rangeVar }],
-      whereClause: andAll(rewrite.pushedWhere),
-      groupClause: rewrite.keys.map((k) => columnRef([alias, k])),
-      op: "SETOP_NONE",
-    },
-  };
-  const subselect = { RangeSubselect: { subquery: derived, alias: { aliasname: alias } } };
+  const derived = selectStmt({
+    targetList: [
+      ...rewrite.keys.map((k) => resTarget(columnRef([alias, k]), k)),
+      ...rewrite.partials.map((p) => resTarget(p.call, p.name)),
+    ],
+    fromClause: [{ RangeVar: table.rangeVar }],
+    whereClause: and(rewrite.pushedWhere),
+    groupClause: rewrite.keys.map((k) => columnRef([alias, k])),
+  });
+  const subselect = rangeSubselect(derived, alias);
   const replaceTable = (node: Node): Node => {
-    if ((node as any).RangeVar === table.rangeVar) return subselect as unknown as Node;
+    if ((node as any).RangeVar === table.rangeVar) return subselect;
     const j = (node as any).JoinExpr;
     if (!j) return node;
     return { JoinExpr: { ...j, larg: replaceTable(j.larg), rarg: replaceTable(j.rarg) } } as Node;
   };
-  const swap = (node: unknown): any => {
-    if (Array.isArray(node)) return node.map(swap);
-    if (node === null || typeof node !== "object") return node;
-    const replacement = rewrite.replace.get(node as Node);
-    if (replacement) return replacement;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = swap(v);
-    return out;
-  };
+  const swap = (node: unknown): any => replaceNodes(node, rewrite.replace);
   // an unnamed aggregate column keeps the name PostgreSQL gives it (the function's)
   const targetList = ((stmt.targetList ?? []) as any[]).map((t) => {
     const val = t.ResTarget?.val;
@@ -296,51 +311,24 @@ function applyRewrite(stmt: SelectStmt, table: FromTable, rewrite: Rewrite): Sel
   return {
     ...stmt,
     fromClause: (stmt.fromClause as Node[]).map(replaceTable),
-    whereClause: andAll(rewrite.keptWhere),
+    whereClause: and(rewrite.keptWhere),
     targetList,
     havingClause: swap(stmt.havingClause),
     sortClause: swap(stmt.sortClause),
   } as SelectStmt;
 }
 
-// ---------------------------------------------------------------- AST helpers
-
-function astKey(node: Node): string {
-  return JSON.stringify(node, (k, v) =>
-    k === "location" ? undefined : typeof v === "bigint" ? String(v) : v,
-  );
-}
-
-function funcName(f: any): string {
-  return String(f.funcname[f.funcname.length - 1].String?.sval);
-}
+// ---------------------------------------------------------------- helpers
 
 function columnType(table: FromTable, column: string | null): number | null {
   return table.table.columns.find((c) => c.name === column)?.type.oid ?? null;
 }
 
-function columnRefs(node: unknown, into: Node[] = []): Node[] {
-  if (Array.isArray(node)) {
-    for (const n of node) columnRefs(n, into);
-    return into;
-  }
-  if (node === null || typeof node !== "object") return into;
-  if ((node as any).ColumnRef) {
-    into.push(node as Node);
-    return into;
-  }
-  for (const v of Object.values(node)) columnRefs(v, into);
-  return into;
-}
-
 /** The node with its aggregate calls cut out (their arguments are not read outside them). */
 function withoutAggregates(node: unknown, replace: Map<Node, Node>): unknown {
-  if (Array.isArray(node)) return node.map((n) => withoutAggregates(n, replace));
-  if (node === null || typeof node !== "object") return node;
-  if (replace.has(node as Node) || ((node as any).FuncCall?.agg_distinct && isAggregate(node))) return null;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = withoutAggregates(v, replace);
-  return out;
+  return mapTree(node, (n) =>
+    replace.has(n as Node) || (n.FuncCall?.agg_distinct && isAggregate(n)) ? null : undefined,
+  );
 }
 
 function isAggregate(node: unknown): boolean {
@@ -361,64 +349,12 @@ function joinQuals(from: Node[]): Node[] {
   return out;
 }
 
-function conjuncts(node: Node | undefined): Node[] {
-  if (!node) return [];
-  const b = (node as any).BoolExpr;
-  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap(conjuncts);
-  return [node];
-}
-
-function andAll(nodes: Node[]): Node | undefined {
-  if (nodes.length === 0) return undefined;
-  if (nodes.length === 1) return nodes[0];
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
-}
-
-function str(sval: string) {
-  return { String: { sval } };
-}
-
-function columnRef(fields: string[]): Node {
-  return { ColumnRef: { fields: fields.map(str) } } as unknown as Node;
-}
-
-function funcCall(name: string, args: Node[], star = false, filter?: Node): Node {
-  const call: Record<string, unknown> = { funcname: [str(name)], funcformat: "COERCE_EXPLICIT_CALL" };
-  if (args.length > 0) call.args = args;
-  if (star) call.agg_star = true;
-  if (filter) call.agg_filter = filter;
-  return { FuncCall: call } as unknown as Node;
-}
-
 /**
  * `agg(x) FILTER (WHERE c)` as `agg(CASE WHEN c THEN x END)`: the same rows count (aggregates skip
  * NULLs; a NULL condition is not true) and every dialect can run it, where FILTER is PostgreSQL's.
  */
 function filtered(name: string, args: Node[], star: boolean, filter: Node | undefined): Node {
-  if (!filter) return funcCall(name, args, star);
+  if (!filter) return funcCall(name, args, { agg_star: star });
   const value = star ? intConst(1) : args[0];
-  const when = { CaseWhen: { expr: filter, result: value } };
-  return funcCall(name, [{ CaseExpr: { args: [when] } } as unknown as Node]);
-}
-
-function cast(arg: Node, type: string): Node {
-  return {
-    TypeCast: { arg, typeName: { names: [str("pg_catalog"), str(type)], typemod: -1 } },
-  } as unknown as Node;
-}
-
-function coalesce(a: Node, b: Node): Node {
-  return { CoalesceExpr: { args: [a, b] } } as unknown as Node;
-}
-
-function nullIf(a: Node, b: Node): Node {
-  return { A_Expr: { kind: "AEXPR_NULLIF", name: [str("=")], lexpr: a, rexpr: b } } as unknown as Node;
-}
-
-function intConst(ival: number): Node {
-  return { A_Const: { ival: { ival } } } as unknown as Node;
-}
-
-function resTarget(val: Node, name: string): Node {
-  return { ResTarget: { name, val } } as unknown as Node;
+  return funcCall(name, [caseExpr([[filter, value]], null)]);
 }

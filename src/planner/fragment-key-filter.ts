@@ -1,4 +1,5 @@
 import type { Node } from "@pgsql/types";
+import { andAll, columnRef, opExpr } from "./ast-nodes.ts";
 
 /**
  * The inner fragment of a bind join for one batch of keys: its WHERE gains
@@ -7,16 +8,8 @@ import type { Node } from "@pgsql/types";
  */
 export function withKeyFilter(fragment: Node, alias: string, column: string, paramNumber: number): Node {
   const select = (fragment as any).SelectStmt;
-  const keyFilter = {
-    A_Expr: {
-      kind: "AEXPR_OP_ANY",
-      name: [{ String: { sval: "=" } }],
-      lexpr: { ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] } },
-      rexpr: { ParamRef: { number: paramNumber } },
-    },
-  };
-  const where = select.whereClause
-    ? { BoolExpr: { boolop: "AND_EXPR", args: [select.whereClause, keyFilter] } }
-    : keyFilter;
+  const param = { ParamRef: { number: paramNumber } } as unknown as Node;
+  const keyFilter = opExpr("=", columnRef([alias, column]), param, "AEXPR_OP_ANY");
+  const where = select.whereClause ? andAll([select.whereClause, keyFilter]) : keyFilter;
   return { SelectStmt: { ...select, whereClause: where } } as unknown as Node;
 }

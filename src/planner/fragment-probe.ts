@@ -1,4 +1,5 @@
 import type { Node } from "@pgsql/types";
+import { andAll, columnRef, intConst, isNull } from "./ast-nodes.ts";
 
 /**
  * The probes a bind NOT IN sends to the subquery's service besides its key batches: does
@@ -7,15 +8,8 @@ import type { Node } from "@pgsql/types";
  */
 export function withNullKeyProbe(fragment: Node, alias: string, column: string): Node {
   const select = (fragment as any).SelectStmt;
-  const isNull = {
-    NullTest: {
-      arg: { ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] } },
-      nulltesttype: "IS_NULL",
-    },
-  };
-  const where = select.whereClause
-    ? { BoolExpr: { boolop: "AND_EXPR", args: [select.whereClause, isNull] } }
-    : isNull;
+  const nullKey = isNull(columnRef([alias, column]));
+  const where = select.whereClause ? andAll([select.whereClause, nullKey]) : nullKey;
   return withLimitOne({ SelectStmt: { ...select, whereClause: where } } as unknown as Node);
 }
 
@@ -26,7 +20,7 @@ export function withLimitOne(fragment: Node): Node {
     SelectStmt: {
       ...select,
       sortClause: undefined,
-      limitCount: { A_Const: { ival: { ival: 1 } } },
+      limitCount: intConst(1),
       limitOption: "LIMIT_OPTION_COUNT",
     },
   } as unknown as Node;

@@ -1,5 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
+import { andAll, astText, coalesce, columnRef, mapTree, opExpr } from "./ast-nodes.ts";
 import { fromScope, type ScopeCatalog } from "./subquery-scope.ts";
 
 /**
@@ -9,8 +10,7 @@ import { fromScope, type ScopeCatalog } from "./subquery-scope.ts";
  * `SELECT *` over such a join (which lists each merged column once) is refused with 0A000.
  */
 export function rewriteJoinUsing(stmt: SelectStmt, catalog: ScopeCatalog): SelectStmt {
-  if (!stmt.fromClause?.length || !JSON.stringify(stmt.fromClause, bigintSafe).includes('"usingClause"'))
-    return stmt;
+  if (!stmt.fromClause?.length || !astText(stmt.fromClause).includes('"usingClause"')) return stmt;
   const merged = new Map<string, Node>();
   const from = (stmt.fromClause as Node[]).map((item) => rewriteItem(item, catalog, merged));
   if (merged.size === 0) return stmt;
@@ -51,7 +51,7 @@ function rewriteItem(node: Node, catalog: ScopeCatalog, merged: Map<string, Node
     // a side that is itself a USING join exposes its merged column under the plain name
     const side = (scope: typeof leftScope, inner: Map<string, Node>): Node | null => {
       const holders = scope.filter((s) => s.columns.includes(name));
-      if (holders.length === 1) return columnRef(holders[0].alias, name);
+      if (holders.length === 1) return columnRef([holders[0].alias, name]);
       const m = inner.get(name);
       return m ? structuredClone(m) : null;
     };
@@ -62,54 +62,24 @@ function rewriteItem(node: Node, catalog: ScopeCatalog, merged: Map<string, Node
         SqlState.featureNotSupported,
         `JOIN … USING (${name}) across nested joins is not supported yet`,
       );
-    quals.push({
-      A_Expr: { kind: "AEXPR_OP", name: [{ String: { sval: "=" } }], lexpr: lref, rexpr: rref },
-    } as Node);
+    quals.push(opExpr("=", lref, rref));
     const type = String(j.jointype);
-    merged.set(
-      name,
-      type === "JOIN_FULL"
-        ? ({ CoalesceExpr: { args: [lref, rref] } } as unknown as Node)
-        : type === "JOIN_RIGHT"
-          ? rref
-          : lref,
-    );
+    merged.set(name, type === "JOIN_FULL" ? coalesce([lref, rref]) : type === "JOIN_RIGHT" ? rref : lref);
   }
   const { usingClause: _u, ...rest } = j;
   const existing = rest.quals ? [rest.quals as Node] : [];
-  const all = [...quals, ...existing];
-  return {
-    JoinExpr: {
-      ...rest,
-      larg,
-      rarg,
-      quals: all.length === 1 ? all[0] : { BoolExpr: { boolop: "AND_EXPR", args: all } },
-    },
-  } as unknown as Node;
+  return { JoinExpr: { ...rest, larg, rarg, quals: andAll([...quals, ...existing]) } } as unknown as Node;
 }
 
 /** Unqualified merged-column references, outside subqueries (which have scopes of their own). */
 function replaceRefs(node: unknown, merged: Map<string, Node>): unknown {
-  if (Array.isArray(node)) return node.map((n) => replaceRefs(n, merged));
-  if (node === null || typeof node !== "object") return node;
-  const rec = node as Record<string, any>;
-  if (rec.ColumnRef) {
-    const fields = rec.ColumnRef.fields ?? [];
-    const name = fields.length === 1 ? fields[0].String?.sval : undefined;
-    return name !== undefined && merged.has(name) ? structuredClone(merged.get(name)) : node;
-  }
-  if (rec.SubLink || rec.RangeSubselect) return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) out[k] = replaceRefs(v, merged);
-  return out;
-}
-
-function columnRef(alias: string, column: string): Node {
-  return {
-    ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] },
-  } as unknown as Node;
-}
-
-function bigintSafe(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? String(value) : value;
+  return mapTree(node, (rec) => {
+    if (rec.ColumnRef) {
+      const fields = rec.ColumnRef.fields ?? [];
+      const name = fields.length === 1 ? fields[0].String?.sval : undefined;
+      return name !== undefined && merged.has(name) ? structuredClone(merged.get(name)) : rec;
+    }
+    if (rec.SubLink || rec.RangeSubselect) return rec;
+    return undefined;
+  });
 }

@@ -4,21 +4,21 @@ import {
   coalesce,
   columnRef,
   columnRefs,
-  derivedTable,
+  funcName,
   hasWindowCall,
-  hiddenPrefix,
   intConst,
-  type LateralRewrite,
-  lateralCannotDecorrelate,
   mapTree,
-  op,
+  opExpr,
+  presentClause,
   refName,
   resTarget,
   sameNode,
+  subqueryAlias,
   uniqueNodes,
-  type WhereSplit,
-} from "./lateral-ast.ts";
+} from "./ast-nodes.ts";
+import { derivedTable, hiddenPrefix, type LateralRewrite, type WhereSplit } from "./lateral-ast.ts";
 import type { Limit } from "./lateral-limit.ts";
+import { cannotDecorrelate } from "./subquery-correlation.ts";
 
 /**
  * LATERAL subqueries that return exactly one row for every outer row: aggregates without
@@ -30,22 +30,17 @@ import type { Limit } from "./lateral-limit.ts";
 
 /** `LATERAL (SELECT a.x * 2 AS y)` is one row for every outer row: its expressions replace its columns. */
 export function inlineRewrite(sub: SelectStmt, columns: string[], outerRefs: Node[]): LateralRewrite {
-  const parts: [unknown, string][] = [
+  const clause = presentClause([
     [sub.whereClause, "WHERE"],
     [sub.groupClause, "GROUP BY"],
     [sub.havingClause, "HAVING"],
     [sub.limitCount ?? sub.limitOffset, "LIMIT/OFFSET"],
     [sub.distinctClause, "DISTINCT"],
-  ];
-  for (const [present, what] of parts) {
-    if (present && (!Array.isArray(present) || present.length > 0))
-      throw lateralCannotDecorrelate(`a correlated LATERAL subquery without FROM with ${what}`);
-  }
+  ]);
+  if (clause) throw cannotDecorrelate(`a correlated LATERAL subquery without FROM with ${clause}`);
   const targets = (sub.targetList ?? []) as any[];
   if (targets.some((t) => hasAggregate(t.ResTarget?.val)) || hasWindowCall([sub.targetList]))
-    throw lateralCannotDecorrelate(
-      "a correlated LATERAL subquery without FROM with aggregates or window functions",
-    );
+    throw cannotDecorrelate("a correlated LATERAL subquery without FROM with aggregates or window functions");
   const substitutions = new Map<string, Node>();
   targets.forEach((t, i) => {
     if (!substitutions.has(columns[i])) substitutions.set(columns[i], t.ResTarget.val as Node);
@@ -64,17 +59,15 @@ export function aggregateRewrite(
   windowed: boolean,
   outerRefs: Node[],
 ): LateralRewrite {
-  if (sub.havingClause)
-    throw lateralCannotDecorrelate("a correlated LATERAL subquery with HAVING and no GROUP BY");
-  if (limit) throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with LIMIT/OFFSET");
-  if (windowed)
-    throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with window functions");
+  if (sub.havingClause) throw cannotDecorrelate("a correlated LATERAL subquery with HAVING and no GROUP BY");
+  if (limit) throw cannotDecorrelate("a correlated LATERAL aggregate subquery with LIMIT/OFFSET");
+  if (windowed) throw cannotDecorrelate("a correlated LATERAL aggregate subquery with window functions");
   if (split.mixed.length > 0 || split.keys.length === 0) {
-    throw lateralCannotDecorrelate(
+    throw cannotDecorrelate(
       "a LATERAL aggregate subquery correlated by a condition other than an equality between its columns and the outer query's",
     );
   }
-  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
+  const alias = subqueryAlias(body);
   const keyExprs = uniqueNodes(split.keys.map((k) => k.inner));
   const hidden: Node[] = keyExprs.map((e, i) => resTarget(e, `${hiddenPrefix}k${i}`));
   const keyColumn = (inner: Node) => `${hiddenPrefix}k${keyExprs.findIndex((e) => sameNode(e, inner))}`;
@@ -85,7 +78,7 @@ export function aggregateRewrite(
     const val = t.ResTarget?.val as Node;
     const name = columns[j];
     if ((val as any)?.ColumnRef?.fields?.some((f: any) => f.A_Star))
-      throw lateralCannotDecorrelate("a correlated LATERAL aggregate subquery with *");
+      throw cannotDecorrelate("a correlated LATERAL aggregate subquery with *");
     if (aggregateName(val) !== null && emptyValue(val) === "null") {
       // NULL over no rows: the LEFT JOIN's NULL is already right
       own.push(resTarget(val, name));
@@ -102,8 +95,8 @@ export function aggregateRewrite(
     substitutions.set(name, expr);
   });
   if (split.outerOnly.length > 0 && substitutions.size > 0) {
-    throw lateralCannotDecorrelate(
-      `a LATERAL aggregate subquery with a condition on the outer query only (${refName(columnRefs(split.outerOnly[0])[0])})`,
+    throw cannotDecorrelate(
+      `a LATERAL aggregate subquery with a condition on the outer query only (${refName(columnRefs(split.outerOnly[0], { stars: true, subqueries: false })[0])})`,
     );
   }
   const rewritten = {
@@ -114,7 +107,7 @@ export function aggregateRewrite(
     distinctClause: undefined,
   } as SelectStmt;
   const on = [
-    ...split.keys.map((k) => op("=", columnRef([alias, keyColumn(k.inner)]), k.outer)),
+    ...split.keys.map((k) => opExpr("=", columnRef([alias, keyColumn(k.inner)]), k.outer)),
     ...split.outerOnly,
   ];
   return {
@@ -131,8 +124,7 @@ export function aggregateRewrite(
 function aggregateName(node: Node): string | null {
   const f = (node as any)?.FuncCall;
   if (!f || f.over) return null;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  const name = parts[parts.length - 1];
+  const name = funcName(f);
   return aggregateNames.has(name) || f.agg_within_group ? name : null;
 }
 
@@ -144,7 +136,7 @@ function emptyValue(node: Node): "zero" | "null" {
   const name = aggregateName(node)!;
   if (name === "count") return "zero";
   if (hypotheticalSet.has(name))
-    throw lateralCannotDecorrelate(`${name}(…) WITHIN GROUP in a correlated LATERAL subquery`);
+    throw cannotDecorrelate(`${name}(…) WITHIN GROUP in a correlated LATERAL subquery`);
   return "null";
 }
 

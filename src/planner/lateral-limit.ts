@@ -1,16 +1,7 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError } from "../common/pg-error.ts";
-import {
-  castToBigint,
-  coalesce,
-  intConst,
-  intValue,
-  isNull,
-  isNullConst,
-  lateralCannotDecorrelate,
-  op,
-  or,
-} from "./lateral-ast.ts";
+import { cast, coalesce, intConst, intValue, isNull, isNullConst, opExpr, or } from "./ast-nodes.ts";
+import { cannotDecorrelate } from "./subquery-correlation.ts";
 
 /**
  * LIMIT / OFFSET of a correlated LATERAL subquery, which apply per outer row: they become a
@@ -29,7 +20,7 @@ export function limitOf(sub: SelectStmt): Limit | null {
   if (!count && !offset) return null;
   const withTies = sub.limitOption === "LIMIT_OPTION_WITH_TIES";
   if (withTies && offset)
-    throw lateralCannotDecorrelate("FETCH … WITH TIES with OFFSET in a correlated LATERAL subquery");
+    throw cannotDecorrelate("FETCH … WITH TIES with OFFSET in a correlated LATERAL subquery");
   for (const [node, what, code] of [
     [count, "LIMIT", "2201W"],
     [offset, "OFFSET", "2201X"],
@@ -54,15 +45,15 @@ export function limitConditions(rn: Node, limit: Limit): Node[] {
       ? offsetValue > 0
         ? intConst(offsetValue)
         : null
-      : coalesce([castToBigint(limit.offset!), intConst(0)]);
-  if (offset) out.push(op(">", rn, offset));
+      : coalesce([cast(limit.offset!, "int8"), intConst(0)]);
+  if (offset) out.push(opExpr(">", rn, offset));
   if (!limit.count) return out;
   if (offsetValue !== null && countValue !== null) {
-    out.push(op("<=", rn, intConst(offsetValue + countValue)));
+    out.push(opExpr("<=", rn, intConst(offsetValue + countValue)));
     return out;
   }
-  const count = countValue !== null ? limit.count : castToBigint(limit.count);
-  const upper = op("<=", rn, offset ? op("+", offset, count) : count);
+  const count = countValue !== null ? limit.count : cast(limit.count, "int8");
+  const upper = opExpr("<=", rn, offset ? opExpr("+", offset, count) : count);
   out.push(countValue !== null ? upper : or([isNull(limit.count), upper]));
   return out;
 }
@@ -76,9 +67,7 @@ export function resolveSortItem(item: any, targets: any[]): Node {
     if (
       targets.slice(0, position).some((t) => t.ResTarget?.val?.ColumnRef?.fields?.some((f: any) => f.A_Star))
     )
-      throw lateralCannotDecorrelate(
-        "ORDER BY a position after * in a correlated LATERAL subquery with LIMIT",
-      );
+      throw cannotDecorrelate("ORDER BY a position after * in a correlated LATERAL subquery with LIMIT");
     node = targets[position - 1].ResTarget.val;
   } else {
     const fields = (s.node as any).ColumnRef?.fields;

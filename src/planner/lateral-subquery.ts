@@ -1,33 +1,36 @@
 import type { Node, SelectStmt } from "@pgsql/types";
-import { aggregateRewrite, hasAggregate, inlineRewrite } from "./lateral-aggregate.ts";
 import {
   and,
   columnRef,
   columnRefs,
   conjuncts,
-  derivedTable,
+  containsSubLink,
   hasWindowCall,
-  hiddenPrefix,
-  type LateralRewrite,
-  lateralCannotDecorrelate,
-  lateralNotSupported,
   mapTree,
-  op,
+  opExpr,
+  refFields,
   refName,
   resTarget,
   sameNode,
+  sortBy,
+  subqueryAlias,
   uniqueNodes,
+} from "./ast-nodes.ts";
+import { aggregateRewrite, hasAggregate, inlineRewrite } from "./lateral-aggregate.ts";
+import {
+  derivedTable,
+  hiddenPrefix,
+  type LateralRewrite,
   type WhereSplit,
   windowCall,
 } from "./lateral-ast.ts";
 import { limitConditions, limitOf, resolveSortItem } from "./lateral-limit.ts";
 import { inlineNamedWindows } from "./plan-window.ts";
+import { cannotDecorrelate, correlationKey, notSupported } from "./subquery-correlation.ts";
 import {
-  containsSubLink,
+  derivedColumnNames,
   freeRefs,
   fromScope,
-  outputNames,
-  refFields,
   resolvesIn,
   type ScopeCatalog,
   type ScopeItem,
@@ -59,20 +62,20 @@ export function rewriteLateralSubquery(
   catalog: ScopeCatalog,
 ): LateralRewrite | null {
   let sub = body.subquery.SelectStmt as SelectStmt;
-  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
+  const alias = subqueryAlias(body);
   const outerRefs = freeRefs(sub, catalog);
   if (outerRefs.length === 0) return null;
   if (sub.op && sub.op !== "SETOP_NONE")
-    throw lateralCannotDecorrelate("a correlated LATERAL subquery with UNION/INTERSECT/EXCEPT");
-  if (sub.valuesLists) throw lateralCannotDecorrelate("a correlated LATERAL (VALUES …)");
+    throw cannotDecorrelate("a correlated LATERAL subquery with UNION/INTERSECT/EXCEPT");
+  if (sub.valuesLists) throw cannotDecorrelate("a correlated LATERAL (VALUES …)");
   for (const ref of outerRefs) {
     if (!resolvesIn(leftScope, refFields((ref as any).ColumnRef))) {
-      throw lateralNotSupported(
+      throw notSupported(
         `a LATERAL subquery referring to ${refName(ref)} outside the FROM items on its left in the same join`,
       );
     }
   }
-  const columns = visibleNames(sub, body.alias?.colnames, catalog);
+  const columns = derivedColumnNames(body, catalog);
   if (!sub.fromClause?.length) return inlineRewrite(sub, columns, outerRefs);
   sub = inlineNamedWindows(sub);
   const innerScope = fromScope(sub.fromClause as Node[], catalog);
@@ -94,17 +97,17 @@ export function rewriteLateralSubquery(
   }
   const shaped = limit || distinct || windowed || grouped;
   if (shaped && split.mixed.length > 0) {
-    throw lateralCannotDecorrelate(
-      `a LATERAL subquery with LIMIT/OFFSET, DISTINCT, GROUP BY or window functions correlated by a condition other than an equality (${refName(columnRefs(split.mixed[0])[0])} …)`,
+    throw cannotDecorrelate(
+      `a LATERAL subquery with LIMIT/OFFSET, DISTINCT, GROUP BY or window functions correlated by a condition other than an equality (${refName(columnRefs(split.mixed[0], ownRefs)[0])} …)`,
     );
   }
   if (limit && distinct)
-    throw lateralCannotDecorrelate("a correlated LATERAL subquery with DISTINCT and LIMIT/OFFSET");
+    throw cannotDecorrelate("a correlated LATERAL subquery with DISTINCT and LIMIT/OFFSET");
 
   const keyExprs = uniqueNodes(split.keys.map((k) => k.inner));
   const hidden: Node[] = keyExprs.map((e, i) => resTarget(e, `${hiddenPrefix}k${i}`));
   const keyColumn = (inner: Node) => `${hiddenPrefix}k${keyExprs.findIndex((e) => sameNode(e, inner))}`;
-  const on: Node[] = split.keys.map((k) => op("=", columnRef([alias, keyColumn(k.inner)]), k.outer));
+  const on: Node[] = split.keys.map((k) => opExpr("=", columnRef([alias, keyColumn(k.inner)]), k.outer));
   on.push(...split.outerOnly);
 
   // a non-equality correlated conjunct reads the inner columns through hidden columns
@@ -130,13 +133,13 @@ export function rewriteLateralSubquery(
   if (distinctOn.length > 0) {
     rewritten.distinctClause = [...keyExprs, ...distinctOn];
     if (sub.sortClause?.length)
-      rewritten.sortClause = [...keyExprs.map(sortBy), ...(sub.sortClause as Node[])];
+      rewritten.sortClause = [...keyExprs.map((k) => sortBy(k)), ...(sub.sortClause as Node[])];
   }
   if (limit) {
     const order = ((sub.sortClause ?? []) as any[]).map((s) => resolveSortItem(s, targets));
     // window functions cannot nest: ordering the row numbers by one needs another query level
     if (hasWindowCall(order))
-      throw lateralCannotDecorrelate("a correlated LATERAL subquery with LIMIT ordered by a window function");
+      throw cannotDecorrelate("a correlated LATERAL subquery with LIMIT ordered by a window function");
     const fn = limit.withTies ? "rank" : "row_number";
     hidden.push(resTarget(windowCall(fn, keyExprs, order), `${hiddenPrefix}rn`));
     on.push(...limitConditions(columnRef([alias, `${hiddenPrefix}rn`]), limit));
@@ -158,6 +161,9 @@ export function rewriteLateralSubquery(
 
 // ---------------------------------------------------------------- the correlated conjuncts of WHERE
 
+/** The references a conjunct reads itself: a nested subquery's body has its own scope. */
+const ownRefs = { stars: true, subqueries: false };
+
 function splitWhere(sub: SelectStmt, innerScope: ScopeItem[], catalog: ScopeCatalog): WhereSplit {
   const split: WhereSplit = { inner: [], keys: [], outerOnly: [], mixed: [] };
   const isInner = (ref: any) => resolvesIn(innerScope, refFields(ref.ColumnRef));
@@ -168,35 +174,18 @@ function splitWhere(sub: SelectStmt, innerScope: ScopeItem[], catalog: ScopeCata
       continue;
     }
     if (containsSubLink(c)) {
-      throw lateralCannotDecorrelate(
+      throw cannotDecorrelate(
         `a LATERAL subquery correlated inside a nested subquery (${refName(outer[outer.length - 1])})`,
       );
     }
-    const refs = columnRefs(c);
+    const refs = columnRefs(c, ownRefs);
     if (!refs.some(isInner)) {
       split.outerOnly.push(c);
       continue;
     }
-    const e = (c as any).A_Expr;
-    if (e?.kind === "AEXPR_OP" && e.name?.[e.name.length - 1]?.String?.sval === "=") {
-      const side = (n: Node): "inner" | "outer" | null => {
-        const r = columnRefs(n);
-        if (r.length === 0) return null;
-        if (r.every(isInner)) return "inner";
-        return r.some(isInner) ? null : "outer";
-      };
-      const l = side(e.lexpr);
-      const r = side(e.rexpr);
-      if (l === "inner" && r === "outer") {
-        split.keys.push({ inner: e.lexpr, outer: e.rexpr });
-        continue;
-      }
-      if (l === "outer" && r === "inner") {
-        split.keys.push({ inner: e.rexpr, outer: e.lexpr });
-        continue;
-      }
-    }
-    split.mixed.push(c);
+    const key = correlationKey(c, isInner, ownRefs, true);
+    if (key) split.keys.push(key);
+    else split.mixed.push(c);
   }
   return split;
 }
@@ -228,7 +217,7 @@ function refuseCorrelationElsewhere(sub: SelectStmt, catalog: ScopeCatalog): voi
   const from = { fromClause: sub.fromClause } as SelectStmt;
   const inFrom = freeRefs(from, catalog);
   if (inFrom.length > 0) {
-    throw lateralCannotDecorrelate(
+    throw cannotDecorrelate(
       `a LATERAL subquery correlated inside its FROM clause (a join condition or a nested subquery: ${refName(inFrom[0])})`,
     );
   }
@@ -242,7 +231,7 @@ function refuseCorrelationElsewhere(sub: SelectStmt, catalog: ScopeCatalog): voi
   for (const [key, where] of places) {
     const refs = freeRefs({ ...from, targetList: sub.targetList, [key]: sub[key] } as SelectStmt, catalog);
     if (refs.length > 0) {
-      throw lateralCannotDecorrelate(
+      throw cannotDecorrelate(
         `a LATERAL subquery with a correlated reference in ${where} (${refName(refs[0])})`,
       );
     }
@@ -265,19 +254,4 @@ function partitionWindowsBy(stmt: SelectStmt, keys: Node[]): SelectStmt {
     targetList: prepend(stmt.targetList),
     sortClause: prepend(stmt.sortClause),
   } as SelectStmt;
-}
-
-function sortBy(node: Node): Node {
-  return {
-    SortBy: { node, sortby_dir: "SORTBY_DEFAULT", sortby_nulls: "SORTBY_NULLS_DEFAULT" },
-  } as unknown as Node;
-}
-
-/** The subquery's column names as the outer query sees them (AS alias(a, b) renames the first ones). */
-function visibleNames(sub: SelectStmt, colnames: any[] | undefined, catalog: ScopeCatalog): string[] {
-  const names = outputNames(sub, catalog);
-  (colnames ?? []).forEach((c, i) => {
-    names[i] = String(c.String?.sval ?? names[i]);
-  });
-  return names;
 }

@@ -1,9 +1,9 @@
 import type { Node } from "@pgsql/types";
 import { PgError } from "../common/pg-error.ts";
+import { astKey, containsSubLink, intConst, intValue, resTarget, sortBy } from "./ast-nodes.ts";
 import type { BoundAggregate, BoundExpr } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { PlanColumn, RemoteScanPlan } from "./query-plan.ts";
-import { containsSubLink } from "./subquery-scope.ts";
 import { readsVolatile } from "./volatile-params.ts";
 
 /**
@@ -42,10 +42,6 @@ function offer(plan: RemoteScanPlan, select: Record<string, any>, input: PlanInp
   }
 }
 
-function resTarget(val: Node): Node {
-  return { ResTarget: { val } } as unknown as Node;
-}
-
 /**
  * GROUP BY + aggregates (+ HAVING when accepted) into the scan's fragment. Returns a scan
  * with the aggregate node's output layout (group keys, then aggregates), or null when the
@@ -72,7 +68,7 @@ export function pushAggregate(
   ];
   const grouped = {
     ...select,
-    targetList: [...groupNodes, ...aggNodes].map(resTarget),
+    targetList: [...groupNodes, ...aggNodes].map((n) => resTarget(n)),
     // by position: the compiler binds each constant as its own parameter, so a repeated
     // `x % 2` would no longer match its select-list twin at the source
     groupClause: groupNodes.length > 0 ? groupNodes.map((_, i) => position(i)) : undefined,
@@ -122,7 +118,7 @@ function estimateGroups(rows: number, keys: number): number {
  */
 export function pushOrderLimit(
   scan: RemoteScanPlan,
-  sortBy: { node: Node; descending: boolean; nullsFirst: boolean }[],
+  order: { node: Node; descending: boolean; nullsFirst: boolean }[],
   limitCount: Node | null,
   limitOffset: Node | null,
   input: PlanInput,
@@ -135,28 +131,28 @@ export function pushOrderLimit(
   const count = pushedLimit(limitCount, limitOffset);
   // without a limit, ordering at the source saves nothing: the rows are sorted in memory anyway
   if (count === null) return scan;
-  if (sortBy.some((s) => containsSubLink(s.node) || readsVolatile(s.node, input))) return scan;
+  if (order.some((s) => containsSubLink(s.node) || readsVolatile(s.node, input))) return scan;
   // over a pushed grouping, sort keys are select-list entries named by position (see pushAggregate)
   const outputs: string[] | null = select.groupClause
-    ? (select.targetList as any[]).map((t) => stripLocations(t.ResTarget.val))
+    ? (select.targetList as any[]).map((t) => astKey(t.ResTarget.val))
     : null;
   const nodes: Node[] = [];
-  for (const s of sortBy) {
+  for (const s of order) {
     if (!outputs) nodes.push(s.node);
     else {
-      const i = outputs.indexOf(stripLocations(s.node));
+      const i = outputs.indexOf(astKey(s.node));
       if (i < 0) return scan;
       nodes.push(position(i));
     }
   }
-  const sortClause = sortBy.map((s, i) => ({
-    SortBy: {
-      node: nodes[i],
-      sortby_dir: s.descending ? "SORTBY_DESC" : "SORTBY_ASC",
+  const sortClause = order.map((s, i) =>
+    sortBy(
+      nodes[i],
+      s.descending ? "SORTBY_DESC" : "SORTBY_ASC",
       // explicit, so the source orders NULLs as PostgreSQL does whatever its default
-      sortby_nulls: s.nullsFirst ? "SORTBY_NULLS_FIRST" : "SORTBY_NULLS_LAST",
-    },
-  }));
+      s.nullsFirst ? "SORTBY_NULLS_FIRST" : "SORTBY_NULLS_LAST",
+    ),
+  );
   const limited = {
     ...select,
     sortClause: sortClause.length > 0 ? sortClause : undefined,
@@ -181,18 +177,16 @@ function pushedLimit(count: Node | null, offset: Node | null): Node | null {
   const c = count ? constantOf(count) : null;
   const o = offset ? constantOf(offset) : 0;
   if (c === null || o === null) return null;
-  return { A_Const: { ival: c + o === 0 ? {} : { ival: c + o } } } as unknown as Node;
+  return intConst(c + o);
 }
 
 function constantOf(node: Node): number | null {
-  const c = (node as any).A_Const;
-  if (!c || c.isnull || !c.ival) return null;
-  const n = Number(c.ival.ival ?? 0);
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+  const n = intValue(node);
+  return n !== null && Number.isSafeInteger(n) && n >= 0 ? n : null;
 }
 
 function position(i: number): Node {
-  return { A_Const: { ival: { ival: i + 1 } } } as unknown as Node;
+  return intConst(i + 1);
 }
 
 /** Whether a HAVING reads a column outside its aggregates (a group key expression, bound anew at the source). */
@@ -200,13 +194,6 @@ function columnOutsideAggregate(node: unknown, aggNodes: Node[]): boolean {
   if (node === null || typeof node !== "object") return false;
   if (Array.isArray(node)) return node.some((n) => columnOutsideAggregate(n, aggNodes));
   if ((node as any).ColumnRef) return true;
-  if ((node as any).FuncCall && aggNodes.some((a) => stripLocations(a) === stripLocations(node)))
-    return false;
+  if ((node as any).FuncCall && aggNodes.some((a) => astKey(a) === astKey(node))) return false;
   return Object.values(node).some((v) => columnOutsideAggregate(v, aggNodes));
-}
-
-function stripLocations(node: unknown): string {
-  return JSON.stringify(node, (key, value) =>
-    key === "location" ? undefined : typeof value === "bigint" ? String(value) : value,
-  );
 }

@@ -2,18 +2,32 @@ import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import { arrayOf, type TypeOid } from "../common/pg-types.ts";
 import type { SourceTable } from "../connectors/spi.ts";
-import { aggregateNames } from "./aggregate-names.ts";
 import { hasCorrelatedSubLink, refuseInOuterJoinConditions } from "./apply-join-on.ts";
-import { planParameterized, pseudoTableOf } from "./apply-subquery.ts";
+import { planParameterized } from "./apply-subquery.ts";
+import {
+  andAll,
+  astKey,
+  columnRef,
+  columnRefs,
+  conjuncts,
+  containsAggregate,
+  containsSubLink,
+  funcName,
+  isAggregateCall,
+  opExpr,
+  operatorName,
+  selectListExpr,
+} from "./ast-nodes.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { type BoundExpr, boolOid } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import { clientParamCount, type PlanSelectFn } from "./plan-subquery.ts";
 import type { ApplyPlan, QueryPlan } from "./query-plan.ts";
-import { containsAggregate, notSupported } from "./subquery-correlation.ts";
-import { joinSubLink, subLinkJoinRefusal, topConjuncts } from "./subquery-join-shape.ts";
-import { andNode, applyValue, astKey, columnRef, opExpr } from "./subquery-nodes.ts";
-import { containsSubLink, freeRefs, type ScopeCatalog } from "./subquery-scope.ts";
+import { notSupported } from "./subquery-correlation.ts";
+import { joinSubLink, subLinkJoinRefusal } from "./subquery-join-shape.ts";
+import { applyValue } from "./subquery-nodes.ts";
+import { freeRefs, type ScopeCatalog } from "./subquery-scope.ts";
+import { viewTable } from "./view-table.ts";
 
 /**
  * The fallback for correlated subqueries no rewrite could turn into a join (they are faster:
@@ -118,13 +132,13 @@ class Extractor {
     const out: Record<string, unknown> = { ...stmt };
 
     if (stmt.whereClause) {
-      const conjuncts = topConjuncts(stmt.whereClause as Node).map((c) =>
+      const where = conjuncts(stmt.whereClause).map((c) =>
         this.staysJoin(c, catalog) ? c : (this.walk(c, "pre", false) as Node),
       );
-      out.whereClause = andNode(conjuncts);
+      out.whereClause = andAll(where);
     }
     // GROUP BY items (also those named by position or output name) are computed before grouping
-    const groupTexts = new Set(groupBy.map((g) => astKey(groupItem(g, targets))));
+    const groupTexts = new Set(groupBy.map((g) => astKey(selectListExpr(g, targets))));
     this.inGroupBy = true;
     out.groupClause = this.walk(stmt.groupClause, "pre", false);
     const walkedTargets = targets.map((t) => {
@@ -238,7 +252,7 @@ class Extractor {
             SqlState.syntaxError,
             `subquery has too ${tests.length < subplan.columns.length ? "many" : "few"} columns`,
           );
-        const op = operatorOf(link.operName);
+        const op = operatorName(link.operName);
         if (tests.length > 1 && op !== "=" && op !== "<>")
           throw notSupported(`a row comparison (…) ${op} ${mode.toUpperCase()} (correlated subquery)`);
         return { ...base, tests, op, oid: boolOid, typmod: -1 };
@@ -332,22 +346,7 @@ export function postApplyHook(applies: PendingApply[], first: number): (node: No
 
 /** The column references an apply reads from the outer query (to keep them in its row). */
 export function applyReads(a: PendingApply): Node[] {
-  const out: Node[] = a.params.map((p) => p.ref);
-  const walk = (n: unknown): void => {
-    if (n === null || typeof n !== "object") return;
-    if (Array.isArray(n)) {
-      for (const x of n) walk(x);
-      return;
-    }
-    if ((n as any).ColumnRef) {
-      const fields = (n as any).ColumnRef.fields;
-      if (!fields?.[fields.length - 1]?.A_Star) out.push(n as Node);
-      return;
-    }
-    for (const v of Object.values(n)) walk(v);
-  };
-  walk(a.tests);
-  return out;
+  return [...a.params.map((p) => p.ref), ...columnRefs(a.tests, { stars: false, subqueries: true })];
 }
 
 // ---------------------------------------------------------------- helpers
@@ -362,23 +361,12 @@ function hasRowComparison(node: unknown): boolean {
   return Object.values(rec).some(hasRowComparison);
 }
 
+/** A pseudo table whose columns are the applies' results (never scanned, never in `*`). */
 function pseudoTable(applies: PendingApply[]): SourceTable {
-  return pseudoTableOf(
+  return viewTable(
     applies[0].alias,
     applies.map((a) => ({ name: a.column, oid: a.oid, typmod: a.typmod })),
   );
-}
-
-/** GROUP BY 1 / GROUP BY name as the select-list expression it stands for. */
-function groupItem(node: Node, targets: any[]): unknown {
-  const ordinal = (node as any).A_Const?.ival;
-  if (ordinal !== undefined) return targets[Number(ordinal.ival ?? 0) - 1]?.ResTarget?.val ?? node;
-  const fields = (node as any).ColumnRef?.fields;
-  if (fields?.length === 1) {
-    const named = targets.find((t) => t.ResTarget?.name && t.ResTarget.name === fields[0].String?.sval);
-    if (named) return named.ResTarget.val;
-  }
-  return node;
 }
 
 /** The column name PostgreSQL gives a subquery in the select list. */
@@ -393,24 +381,12 @@ function subLinkName(link: any): string {
       if (t?.name) return t.name;
       const v = t?.val;
       if (v?.ColumnRef) return v.ColumnRef.fields[v.ColumnRef.fields.length - 1].String?.sval ?? "?column?";
-      if (v?.FuncCall) return String(v.FuncCall.funcname[v.FuncCall.funcname.length - 1].String?.sval);
+      if (v?.FuncCall) return funcName(v.FuncCall);
       return "?column?";
     }
     default:
       return "?column?";
   }
-}
-
-function isAggregateCall(rec: Record<string, any>): boolean {
-  const f = rec.FuncCall;
-  if (!f || f.over) return false;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  return aggregateNames.has(parts[parts.length - 1]);
-}
-
-function operatorOf(operName: any[] | undefined): string {
-  if (!operName || operName.length === 0) return "=";
-  return String(operName[operName.length - 1].String?.sval ?? "=");
 }
 
 /** The alias of the subquery row in an any / all comparison (not a name SQL can spell). */

@@ -1,5 +1,5 @@
 import type { Node } from "@pgsql/types";
-import { type BoundExpr, boolOid } from "./bound-expr.ts";
+import { type BoundExpr, boundAnd } from "./bound-expr.ts";
 import { chooseJoinOrder } from "./join-order.ts";
 import type { JoinTree, Scan } from "./plan-select.ts";
 import { planSameServiceSubtree, type SubtreeContext, scansIn } from "./plan-subtree.ts";
@@ -105,7 +105,7 @@ export function planInnerRegion(tree: JoinTree, ctx: RegionContext): QueryPlan |
       residual,
       columns,
     );
-    const condition = residual.length === 0 ? null : and(residual);
+    const condition = residual.length === 0 ? null : boundAnd(residual);
     plan =
       bindJoin ??
       (leftKeys.length === 0
@@ -242,8 +242,4 @@ function isEquality(e: BoundExpr, ctx: RegionContext): boolean {
     ctx.scansOf(e.args[0]).length > 0 &&
     ctx.scansOf(e.args[1]).length > 0
   );
-}
-
-function and(exprs: BoundExpr[]): BoundExpr {
-  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
 }

@@ -3,16 +3,27 @@ import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
 import type { Capabilities, NativeQuery, SourceTable } from "../connectors/spi.ts";
-import {
-  aggregateNames,
-  hypotheticalSetAggregateNames,
-  orderedSetAggregateNames,
-} from "./aggregate-names.ts";
+import { hypotheticalSetAggregateNames, orderedSetAggregateNames } from "./aggregate-names.ts";
 import { moveCorrelatedOnToWhere } from "./apply-join-on.ts";
 import { type LateralSource, planLateral } from "./apply-subquery.ts";
+import {
+  and,
+  astKey,
+  columnRef,
+  columnRefs,
+  conjuncts,
+  containsSubLink,
+  funcName,
+  isAggregateCall,
+  presentClause,
+  rangeVar,
+  refName,
+  resTarget,
+  selectStmt,
+} from "./ast-nodes.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import { bindSettings, keyedScan, worthBinding } from "./bind-join-choice.ts";
-import { type BoundAggregate, type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import { type BoundAggregate, type BoundExpr, boolOid, boundAnd, columnsOf } from "./bound-expr.ts";
 import { decorrelateLateral } from "./decorrelate-lateral.ts";
 import { eagerAggregate } from "./eager-aggregate.ts";
 import { estimateRows } from "./estimate.ts";
@@ -48,7 +59,7 @@ import { mapColumns, remapColumns, shift } from "./remap.ts";
 import type { ScalarCatalog } from "./scalar-catalog.ts";
 import { inlineCtes } from "./subquery-cte.ts";
 import { decorrelateSubqueries } from "./subquery-decorrelate.ts";
-import { containsSubLink, freeRefs } from "./subquery-scope.ts";
+import { freeRefs } from "./subquery-scope.ts";
 import { inSubplan, readsVolatile, volatileReason } from "./volatile-params.ts";
 
 /** What the planner asks of the catalog and the connectors (a narrow view, no driver types). */
@@ -201,7 +212,7 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
 
   // WHERE: split into conjuncts; one-scan conjuncts are offered to that scan's service.
   const residualWhere: Node[] = [];
-  for (const conjunct of conjuncts(stmt.whereClause as Node | undefined)) {
+  for (const conjunct of conjuncts(stmt.whereClause)) {
     if (subqueries.joinConjuncts.includes(conjunct)) {
       const owner = scanForSubLink(conjunct, scans, input);
       if (owner) owner.offered.push(conjunct);
@@ -239,7 +250,8 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
       .filter((n) => outputIndex(n, targets) < 0),
     ...((stmt.distinctClause ?? []) as Node[]),
   ];
-  for (const node of readers) for (const ref of columnRefsIn(node)) exprsUsed.push(bindFull(ref));
+  for (const node of readers)
+    for (const ref of columnRefs(node, { stars: false, subqueries: true })) exprsUsed.push(bindFull(ref));
   const needed = new Set<number>();
   for (const e of exprsUsed) columnsOf(e, needed);
   // every pre-grouping apply column is in the row, right after the joined columns
@@ -262,7 +274,7 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
     });
   }
   if (residualWhere.length > 0) {
-    const predicate = and(residualWhere.map((n) => remap(bindFull(n))));
+    const predicate = boundAnd(residualWhere.map((n) => remap(bindFull(n))));
     plan = {
       kind: "filter",
       input: plan,
@@ -516,7 +528,7 @@ function planJoinTree(
       : planScan(tree.scan, layout, input);
     if (tree.scan.keptInMemory.length === 0) return scanPlan;
     const base = firstCompactIndex(tree.scan, layout);
-    const predicate = and(tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base)));
+    const predicate = boundAnd(tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base)));
     return {
       kind: "filter",
       input: scanPlan,
@@ -584,7 +596,7 @@ function planJoinTree(
       joinType: tree.type,
       left,
       right,
-      condition: residual.length ? and(residual) : null,
+      condition: residual.length ? boundAnd(residual) : null,
       columns,
       estimate: left.estimate * right.estimate,
     };
@@ -598,7 +610,7 @@ function planJoinTree(
     leftKeys,
     rightKeys,
     keyTypes,
-    residual: residual.length ? and(residual) : null,
+    residual: residual.length ? boundAnd(residual) : null,
     columns,
     estimate,
   };
@@ -645,7 +657,7 @@ function planLateralJoin(
     subplan,
     params: values,
     outputs,
-    condition: condition.length > 0 ? and(condition) : null,
+    condition: condition.length > 0 ? boundAnd(condition) : null,
     paramTypes: input.paramTypes,
     clientParams: clientParamCount(input),
     columns: [...left.columns, ...outputs.map((i) => subplan.columns[i])],
@@ -711,7 +723,7 @@ function chooseBindJoin(
       innerKeyColumn: keyed.column,
       innerKeyIndex: keyed.index,
       keyType: keyTypes[0],
-      residual: residual.length ? and(residual) : null,
+      residual: residual.length ? boundAnd(residual) : null,
       ...bindSettings(keyed.scan, input),
       columns,
       estimate: Math.max(1, o.outer.estimate),
@@ -770,25 +782,11 @@ function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan 
     const c = scan.table.columns[i];
     return { name: c.name, oid: c.type.oid, typmod: c.type.typmod };
   });
-  const targetList = cols.map((i) => resTarget(columnRef(scan.alias, scan.table.columns[i].name)));
-  const relation = {
-    RangeVar: {
-      schemaname: scan.service,
-      relname: scan.table.name,
-      inh: true,
-      relpersistence: "p",
-      alias: { aliasname: scan.alias },
-    },
-  } as unknown as Node;
+  const targetList = cols.map((i) => resTarget(columnRef([scan.alias, scan.table.columns[i].name])));
+  const relation = rangeVar(scan.service, scan.table.name, scan.alias);
   const fragment = (where: Node[]): Node =>
     ({
-      SelectStmt: {
-        targetList,
-        fromClause: [relation],
-        whereClause: where.length === 0 ? undefined : where.length === 1 ? where[0] : boolAnd(where),
-        limitOption: "LIMIT_OPTION_DEFAULT",
-        op: "SETOP_NONE",
-      },
+      SelectStmt: selectStmt({ targetList, fromClause: [relation], whereClause: and(where) }),
     }) as unknown as Node;
 
   const accepted: Node[] = [];
@@ -860,13 +858,6 @@ interface Target {
   name: string;
 }
 
-function isAggregateCall(node: Node): boolean {
-  const f = (node as any).FuncCall;
-  if (!f || f.over) return false;
-  const parts = (f.funcname ?? []).map((n: any) => n.String?.sval);
-  return aggregateNames.has(parts[parts.length - 1]);
-}
-
 function planOutput(
   stmt: SelectStmt,
   input0: QueryPlan,
@@ -886,8 +877,8 @@ function planOutput(
     remapColumns(bindExpr(node, { ...full, hook }), layout.map);
   const grouped =
     ((stmt.groupClause ?? []) as Node[]).length > 0 ||
-    targets.some((t) => containsAggregate(t.node)) ||
-    (stmt.havingClause !== undefined && containsAggregate(stmt.havingClause as Node));
+    targets.some((t) => hasAggregateCall(t.node)) ||
+    (stmt.havingClause !== undefined && hasAggregateCall(stmt.havingClause as Node));
 
   // the binding over the rows entering the select list: joined rows, or groups, plus window results
   let outCtx: BindContext = {
@@ -909,8 +900,8 @@ function planOutput(
       collectAggregates(node, aggNodes);
     }
     const aggregates = aggNodes.map((n) => bindAggregate(n, (a) => compact(a), input));
-    const keyJson = groupNodes.map(stripLocations);
-    const aggJson = aggNodes.map(stripLocations);
+    const keyJson = groupNodes.map(astKey);
+    const aggJson = aggNodes.map(astKey);
     const columns: PlanColumn[] = [
       ...groupKeys.map((k, i) => ({ name: `key${i}`, oid: k.type, typmod: k.typmod })),
       ...aggregates.map((a) => ({ name: a.fn.name, oid: a.type, typmod: -1 })),
@@ -939,7 +930,7 @@ function planOutput(
       estimate: groupKeys.length === 0 ? 1 : Math.max(1, Math.round(plan.estimate / 10)),
     };
     const hook = (node: Node): BoundExpr | undefined => {
-      const json = stripLocations(node);
+      const json = astKey(node);
       const k = keyJson.indexOf(json);
       if (k >= 0) return { kind: "column", index: k, type: groupKeys[k].type, typmod: groupKeys[k].typmod };
       const a = aggJson.indexOf(json);
@@ -954,7 +945,7 @@ function planOutput(
           return { kind: "column", index: same, type: groupKeys[same].type, typmod: groupKeys[same].typmod };
         throw new PgError(
           SqlState.groupingError,
-          `column "${columnRefName(node)}" must appear in the GROUP BY clause or be used in an aggregate function`,
+          `column "${refName(node)}" must appear in the GROUP BY clause or be used in an aggregate function`,
         );
       }
       return undefined;
@@ -1124,8 +1115,7 @@ function planOutput(
 
 function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInput): BoundAggregate {
   const f = (node as any).FuncCall;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  const name = parts[parts.length - 1];
+  const name = funcName(f);
   if (f.agg_within_group || orderedSetAggregateNames.has(name) || hypotheticalSetAggregateNames.has(name))
     return bindWithinGroupAggregate(f, name, bind, input);
   const orderBy = f.agg_order ? (f.agg_order as any[]).map((s) => sortKey(s.SortBy, bind)) : undefined;
@@ -1148,7 +1138,8 @@ function bindAggregate(node: Node, bind: (n: Node) => BoundExpr, input: PlanInpu
   };
 }
 
-function containsAggregate(node: Node): boolean {
+/** Whether an expression calls an aggregate, not counting subqueries (their left operands neither). */
+function hasAggregateCall(node: Node): boolean {
   const found: Node[] = [];
   collectAggregates(node, found);
   return found.length > 0;
@@ -1162,32 +1153,12 @@ function collectAggregates(node: unknown, into: Node[]): void {
     return;
   }
   if (isAggregateCall(node as Node)) {
-    const json = stripLocations(node as Node);
-    if (!into.some((n) => stripLocations(n) === json)) into.push(node as Node);
+    const json = astKey(node);
+    if (!into.some((n) => astKey(n) === json)) into.push(node as Node);
     return;
   }
   if ((node as any).SubLink) return;
   for (const v of Object.values(node)) collectAggregates(v, into);
-}
-
-function columnRefsIn(node: unknown, into: Node[] = []): Node[] {
-  if (node === null || typeof node !== "object") return into;
-  if (Array.isArray(node)) {
-    for (const n of node) columnRefsIn(n, into);
-    return into;
-  }
-  const ref = (node as any).ColumnRef;
-  if (ref) {
-    const last = ref.fields?.[ref.fields.length - 1];
-    if (!last?.A_Star) into.push(node as Node);
-    return into;
-  }
-  for (const v of Object.values(node)) columnRefsIn(v, into);
-  return into;
-}
-
-function columnRefName(node: Node): string {
-  return ((node as any).ColumnRef.fields ?? []).map((f: any) => f.String?.sval ?? "*").join(".");
 }
 
 /** GROUP BY 1 / GROUP BY alias refer to select-list entries. */
@@ -1215,8 +1186,8 @@ function outputIndex(node: Node, targets: Target[], groupBy = false): number {
     const named = targets.findIndex((t) => t.name === name && !isSameColumnRef(t.node, name));
     if (named >= 0) return named;
   }
-  const json = stripLocations(node);
-  return groupBy ? -1 : targets.findIndex((t) => stripLocations(t.node) === json);
+  const json = astKey(node);
+  return groupBy ? -1 : targets.findIndex((t) => astKey(t.node) === json);
 }
 
 function isSameColumnRef(node: Node, name: string): boolean {
@@ -1240,7 +1211,7 @@ function expandTargets(stmt: SelectStmt, scans: Scan[]): Target[] {
       const qualifier = ref.fields.length >= 2 ? ref.fields[ref.fields.length - 2].String?.sval : null;
       for (const s of scans) {
         if (s.apply || (qualifier && s.alias !== qualifier)) continue;
-        for (const c of s.table.columns) out.push({ node: columnRef(s.alias, c.name), name: c.name });
+        for (const c of s.table.columns) out.push({ node: columnRef([s.alias, c.name]), name: c.name });
       }
       continue;
     }
@@ -1260,52 +1231,16 @@ function defaultName(node: Node): string {
   return "?column?";
 }
 
-// ---------------------------------------------------------------- AST helpers
-
-function conjuncts(node: Node | undefined): Node[] {
-  if (!node) return [];
-  const b = (node as any).BoolExpr;
-  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => conjuncts(a));
-  return [node];
-}
-
-function and(exprs: BoundExpr[]): BoundExpr {
-  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
-}
-
-function boolAnd(nodes: Node[]): Node {
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
-}
-
-function columnRef(alias: string, column: string): Node {
-  return {
-    ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] },
-  } as unknown as Node;
-}
-
-function resTarget(val: Node): Node {
-  return { ResTarget: { val } } as unknown as Node;
-}
-
-function stripLocations(node: unknown): string {
-  return JSON.stringify(node, (key, value) =>
-    key === "location" ? undefined : typeof value === "bigint" ? String(value) : value,
-  );
-}
-
 function refuseUnsupported(stmt: SelectStmt): void {
-  const checks: [unknown, string][] = [
+  const clause = presentClause([
     [stmt.withClause, "WITH"],
     [stmt.windowClause, "WINDOW"],
     [stmt.lockingClause, "FOR UPDATE/SHARE"],
     [stmt.valuesLists, "VALUES"],
     [stmt.intoClause, "SELECT INTO"],
-  ];
-  for (const [present, what] of checks) {
-    if (present && (!Array.isArray(present) || present.length > 0)) {
-      throw new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
-    }
-  }
+  ]);
+  if (clause)
+    throw new PgError(SqlState.featureNotSupported, `${clause} across services is not supported yet`);
   if (stmt.op && stmt.op !== "SETOP_NONE") {
     throw new PgError(
       SqlState.featureNotSupported,

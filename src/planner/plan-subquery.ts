@@ -1,30 +1,44 @@
 import type { Node, SelectStmt } from "@pgsql/types";
-import { PgError, SqlState } from "../common/pg-error.ts";
+import { PgError } from "../common/pg-error.ts";
 import { arrayOf } from "../common/pg-types.ts";
 import type { SourceTable } from "../connectors/spi.ts";
+import {
+  and,
+  columnRef,
+  columnRefOfFields,
+  columnRefs,
+  conjuncts,
+  containsSubLink,
+  intConst,
+  opExpr,
+  operatorName,
+  rangeVar,
+  refFields,
+  resTarget,
+  selectStmt,
+  str,
+  subqueryAlias,
+} from "./ast-nodes.ts";
 import { bindExpr, castTo } from "./bind-expr.ts";
 import { chooseBindSemiJoin } from "./bind-semi-choice.ts";
-import { type BoundExpr, boolOid, columnsOf } from "./bound-expr.ts";
+import { type BoundExpr, boolOid, boundAnd, columnsOf } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
 import type { InitParam, PlanColumn, QueryPlan } from "./query-plan.ts";
 import { shift } from "./remap.ts";
-import { collectRefs, joinSubLink, subLinkJoinRefusal, topConjuncts } from "./subquery-join-shape.ts";
+import { notSupported } from "./subquery-correlation.ts";
+import { joinSubLink, subLinkJoinRefusal } from "./subquery-join-shape.ts";
 import {
-  containsSubLink,
+  derivedColumnNames,
   freeRefs,
   fromScope,
-  outputNames,
-  refFields,
   resolvesIn,
   type ScopeItem,
   servicesIn,
 } from "./subquery-scope.ts";
+import { subqueryView } from "./view-table.ts";
 import { readsVolatile, volatileReason } from "./volatile-params.ts";
 
 export type PlanSelectFn = (stmt: SelectStmt, input: PlanInput) => QueryPlan;
-
-const notSupported = (what: string) =>
-  new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
 
 // ---------------------------------------------------------------- parameters shared by nested plans
 
@@ -95,35 +109,13 @@ export function derivedScan(body: any, input: PlanInput, planSelect: PlanSelectF
   if (freeRefs(select, input.catalog).length > 0)
     throw notSupported("a subquery in FROM correlated with an enclosing query");
   const plan = planSelect(select, input);
-  const names = outputNames(select, input.catalog);
-  ((body.alias?.colnames ?? []) as any[]).forEach((c, i) => {
-    names[i] = String(c.String?.sval ?? names[i]);
-  });
+  const names = derivedColumnNames(body, input.catalog);
   const services = servicesIn(select, input.catalog);
   const service = services.size === 1 ? [...services][0] : null;
-  const alias = String(body.alias?.aliasname ?? "unnamed_subquery");
-  const table: SourceTable = {
-    name: alias,
-    kind: "view",
-    columns: plan.columns.map((c, i) => ({
-      name: names[i] ?? c.name,
-      ordinal: i + 1,
-      type: { oid: c.oid, typmod: c.typmod } as SourceTable["columns"][number]["type"],
-      nativeType: "",
-      nullable: true,
-      defaultExpr: null,
-      comment: null,
-    })),
-    primaryKey: null,
-    uniqueKeys: [],
-    foreignKeys: [],
-    indexes: [],
-    comment: null,
-    rowEstimate: plan.estimate,
-  };
+  const alias = subqueryAlias(body);
   return {
     service: service ?? "",
-    table,
+    table: subqueryView(alias, plan, names),
     alias,
     derived: { plan, subquery: body.subquery as Node, service, names },
   };
@@ -157,20 +149,18 @@ export function planDerivedScan(scan: DerivedScanLike, cols: number[], input: Pl
   ) {
     const fragment = (where: Node[]): Node =>
       ({
-        SelectStmt: {
+        SelectStmt: selectStmt({
           targetList: cols.map((i) => resTarget(columnRef([scan.alias, d.names[i]]))),
           fromClause: [
             {
               RangeSubselect: {
                 subquery: d.subquery,
-                alias: { aliasname: scan.alias, colnames: d.names.map((n) => ({ String: { sval: n } })) },
+                alias: { aliasname: scan.alias, colnames: d.names.map(str) },
               },
             },
           ],
-          whereClause: where.length === 0 ? undefined : where.length === 1 ? where[0] : andNode(where),
-          limitOption: "LIMIT_OPTION_DEFAULT",
-          op: "SETOP_NONE",
-        },
+          whereClause: and(where),
+        }),
       }) as unknown as Node;
     const accepts = (where: Node[]): boolean => {
       try {
@@ -256,7 +246,7 @@ export function prepareSubqueries(
   };
   const joinConjuncts: Node[] = [];
   const where: Node[] = [];
-  for (const c of topConjuncts(stmt.whereClause as Node | undefined)) {
+  for (const c of conjuncts(stmt.whereClause)) {
     if (joinSubLink(c)) joinConjuncts.push(c);
     else where.push(hoist(c) as Node);
   }
@@ -266,8 +256,8 @@ export function prepareSubqueries(
     if (key === "fromClause") out[key] = (value as Node[]).map(hoistJoinQuals(hoist));
     else out[key] = hoist(value);
   }
-  const all = [...where, ...joinConjuncts];
-  if (all.length > 0) out.whereClause = all.length === 1 ? all[0] : andNode(all);
+  const all = and([...where, ...joinConjuncts]);
+  if (all) out.whereClause = all;
   return { stmt: out as SelectStmt, joinConjuncts, inits };
 }
 
@@ -333,7 +323,7 @@ function hoistSubLink(
   inits.push({ plan, index, mode: type === "EXISTS_SUBLINK" ? "exists" : array ? "array" : "scalar", oid });
   const param = { ParamRef: { number: index + 1 } } as unknown as Node;
   if (type === "ARRAY_SUBLINK" || !array) return param;
-  const operName = link.operName ?? [{ String: { sval: "=" } }];
+  const operName = link.operName ?? [str("=")];
   return {
     A_Expr: {
       kind: type === "ALL_SUBLINK" ? "AEXPR_OP_ALL" : "AEXPR_OP_ANY",
@@ -357,10 +347,10 @@ export interface ScanScope {
 /** Column references of a join conjunct that belong to the outer query (to keep them in its row). */
 export function outerColumnRefs(conjunct: Node, input: PlanInput): Node[] {
   const { link } = joinSubLink(conjunct)!;
-  const refs: Node[] = [];
-  collectRefs(link.testexpr, refs);
-  refs.push(...freeRefs(link.subselect.SelectStmt, input.catalog));
-  return refs;
+  return [
+    ...columnRefs(link.testexpr, { stars: true, subqueries: false }),
+    ...freeRefs(link.subselect.SelectStmt, input.catalog),
+  ];
 }
 
 /**
@@ -381,23 +371,11 @@ export function scanForSubLink<S extends ScanScope>(conjunct: Node, scans: S[], 
   const scan = [...owners][0];
   if (scan.derived || scan.nullable || !services.has(scan.service)) return null;
   const probe = {
-    SelectStmt: {
-      targetList: [resTarget({ A_Const: { ival: { ival: 1 } } } as unknown as Node)],
-      fromClause: [
-        {
-          RangeVar: {
-            schemaname: scan.service,
-            relname: scan.table.name,
-            inh: true,
-            relpersistence: "p",
-            alias: { aliasname: scan.alias },
-          },
-        },
-      ],
+    SelectStmt: selectStmt({
+      targetList: [resTarget(intConst(1))],
+      fromClause: [rangeVar(scan.service, scan.table.name, scan.alias)],
       whereClause: conjunct,
-      limitOption: "LIMIT_OPTION_DEFAULT",
-      op: "SETOP_NONE",
-    },
+    }),
   } as unknown as Node;
   try {
     input.catalog.compileFragment(scan.service, probe, input.params, input.paramTypes);
@@ -432,7 +410,7 @@ export interface SubLinkJoinContext {
 export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoinContext): QueryPlan {
   const { link, negated } = joinSubLink(conjunct)!;
   const exists = link.subLinkType === "EXISTS_SUBLINK";
-  const op = exists ? "=" : operatorOf(link.operName);
+  const op = exists ? "=" : operatorName(link.operName);
   let select = link.subselect.SelectStmt as SelectStmt;
   const catalog = ctx.input.catalog;
   const correlated = freeRefs(select, catalog).length > 0;
@@ -447,9 +425,8 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     const refusal = subLinkJoinRefusal(conjunct, catalog);
     if (refusal) throw notSupported(refusal);
     const inner: Node[] = [];
-    for (const c of topConjuncts(select.whereClause as Node | undefined)) {
-      const refs: Node[] = [];
-      collectRefs(c, refs);
+    for (const c of conjuncts(select.whereClause)) {
+      const refs = columnRefs(c, { stars: true, subqueries: false });
       const outer = refs.filter((r) => !resolvesIn(scope, refFields((r as any).ColumnRef)));
       if (outer.length === 0) {
         inner.push(c);
@@ -470,11 +447,11 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     select = {
       ...select,
       targetList: [...own, ...extraTargets],
-      whereClause: inner.length === 0 ? undefined : inner.length === 1 ? inner[0] : andNode(inner),
+      whereClause: and(inner),
       sortClause: undefined,
       distinctClause: undefined,
     } as SelectStmt;
-    if (select.targetList!.length === 0) select.targetList = [resTarget(constOne())];
+    if (select.targetList!.length === 0) select.targetList = [resTarget(intConst(1))];
   }
   const right = ctx.planSelect(select, ctx.input);
   const width = plan.columns.length;
@@ -494,7 +471,7 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
           if (fields[0] === syntheticRef) return subColumn(Number(fields[1]));
           if (correlated && resolvesIn(scope, fields))
             return subColumn(ownCount + extraIndex.get(fields.join("."))!);
-          return ctx.bindOuter(columnRef(fields));
+          return ctx.bindOuter(columnRefOfFields(fields));
         },
       }),
       boolOid,
@@ -508,7 +485,7 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     const tests: Node[] = link.testexpr.RowExpr ? link.testexpr.RowExpr.args : [link.testexpr];
     if (tests.length !== ownCount) throw notSupported("a row comparison with a subquery of another width");
     tests.forEach((t, i) => {
-      comparisons.push(bind(aExpr(op, t, columnRef([syntheticRef, String(i)]))));
+      comparisons.push(bind(opExpr(op, t, columnRef([syntheticRef, String(i)]))));
     });
   }
   const conditions = [...comparisons, ...correlation.map(bind)];
@@ -522,7 +499,7 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     // true or unknown (its comparison IS NOT FALSE); a NULL correlation key selects none
     const notFalse: BoundExpr = {
       kind: "is-bool",
-      arg: and(comparisons),
+      arg: boundAnd(comparisons),
       test: "false",
       negated: true,
       type: boolOid,
@@ -531,7 +508,7 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     const all = [...correlation.map(bind), notFalse];
     const allKeys = all.map((c) => hashKey(c, width));
     const hashKeys = allKeys.filter((k): k is HashKey => k !== null);
-    const residual = and(all.filter((_, i) => allKeys[i] === null));
+    const residual = boundAnd(all.filter((_, i) => allKeys[i] === null));
     if (hashKeys.length > 0) {
       return (
         chooseBindSemiJoin(
@@ -547,7 +524,7 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
     if (keys.every((k) => k !== null)) {
       return bound("anti", true) ?? hashJoin(plan, right, "anti", keys as HashKey[], null, true, estimate);
     }
-    const all = and(comparisons);
+    const all = boundAnd(comparisons);
     return nestedLoop(
       plan,
       right,
@@ -569,10 +546,10 @@ export function planSubLinkJoin(plan: QueryPlan, conjunct: Node, ctx: SubLinkJoi
   if (hashKeys.length > 0) {
     return (
       bound(type, false) ??
-      hashJoin(plan, right, type, hashKeys, residual.length ? and(residual) : null, false, estimate)
+      hashJoin(plan, right, type, hashKeys, residual.length ? boundAnd(residual) : null, false, estimate)
     );
   }
-  return nestedLoop(plan, right, type, residual.length ? and(residual) : null, estimate);
+  return nestedLoop(plan, right, type, residual.length ? boundAnd(residual) : null, estimate);
 }
 
 const syntheticRef = "\u0000subquery";
@@ -635,41 +612,6 @@ function nestedLoop(
   estimate: number,
 ): QueryPlan {
   return { kind: "nested-loop", joinType, left, right, condition, columns: left.columns, estimate };
-}
-
-// ---------------------------------------------------------------- AST helpers
-
-function operatorOf(operName: any[] | undefined): string {
-  if (!operName || operName.length === 0) return "=";
-  return String(operName[operName.length - 1].String?.sval ?? "=");
-}
-
-function and(exprs: BoundExpr[]): BoundExpr {
-  return exprs.length === 1 ? exprs[0] : { kind: "and", args: exprs, type: boolOid, typmod: -1 };
-}
-
-function andNode(nodes: Node[]): Node {
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
-}
-
-function aExpr(op: string, l: Node, r: Node): Node {
-  return {
-    A_Expr: { kind: "AEXPR_OP", name: [{ String: { sval: op } }], lexpr: l, rexpr: r },
-  } as unknown as Node;
-}
-
-function columnRef(fields: string[]): Node {
-  return {
-    ColumnRef: { fields: fields.map((f) => (f === "*" ? { A_Star: {} } : { String: { sval: f } })) },
-  } as unknown as Node;
-}
-
-function constOne(): Node {
-  return { A_Const: { ival: { ival: 1 } } } as unknown as Node;
-}
-
-function resTarget(val: Node): Node {
-  return { ResTarget: { val } } as unknown as Node;
 }
 
 export type { ScopeItem };

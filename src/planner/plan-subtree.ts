@@ -1,11 +1,10 @@
 import type { Node } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import type { BoundExpr } from "./bound-expr.ts";
-import { boolOid } from "./bound-expr.ts";
+import { and, boolConst, columnRef, containsSubLink, rangeVar, resTarget, selectStmt } from "./ast-nodes.ts";
+import { type BoundExpr, boundAnd } from "./bound-expr.ts";
 import type { JoinTree, Layout, PlanInput, Scan } from "./plan-select.ts";
 import type { PlanColumn, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
 import { remapColumns } from "./remap.ts";
-import { containsSubLink } from "./subquery-scope.ts";
 import { readsVolatile, volatileReason } from "./volatile-params.ts";
 
 /** What merging a subtree needs from the planner of the surrounding SELECT. */
@@ -62,18 +61,16 @@ export function planSameServiceSubtree(tree: JoinTree, ctx: SubtreeContext): Que
       const c = s.table.columns[i];
       positions.set(ctx.layout.map.get(s.offset + i)!, positions.size);
       columns.push({ name: c.name, oid: c.type.oid, typmod: c.type.typmod });
-      targetList.push({ ResTarget: { val: columnRef(s.alias, c.name) } } as unknown as Node);
+      targetList.push(resTarget(columnRef([s.alias, c.name])));
     }
   }
   const fragment = (accepted: Set<Node>): Node =>
     ({
-      SelectStmt: {
+      SelectStmt: selectStmt({
         targetList,
         fromClause: [fromItem(tree, (c) => !optionalOn.has(c) || accepted.has(c))],
-        whereClause: andNode(whereConjuncts.filter((c) => accepted.has(c))),
-        limitOption: "LIMIT_OPTION_DEFAULT",
-        op: "SETOP_NONE",
-      },
+        whereClause: and(whereConjuncts.filter((c) => accepted.has(c))),
+      }),
     }) as unknown as Node;
   const refusal = (accepted: Set<Node>): string | null => {
     try {
@@ -120,8 +117,7 @@ export function planSameServiceSubtree(tree: JoinTree, ctx: SubtreeContext): Que
   return {
     kind: "filter",
     input: scan,
-    predicate:
-      predicates.length === 1 ? predicates[0] : { kind: "and", args: predicates, type: boolOid, typmod: -1 },
+    predicate: boundAnd(predicates),
     columns,
     estimate: Math.max(1, Math.round(scan.estimate / 3)),
   };
@@ -160,16 +156,7 @@ const joinTypes = { inner: "JOIN_INNER", left: "JOIN_LEFT", right: "JOIN_RIGHT",
 /** The FROM item of the subtree: the tables under their aliases, the joins with their ON conditions. */
 function fromItem(tree: JoinTree, include: (c: Node) => boolean): Node {
   if (tree.kind === "scan") {
-    const s = tree.scan;
-    return {
-      RangeVar: {
-        schemaname: s.service,
-        relname: s.table.name,
-        inh: true,
-        relpersistence: "p",
-        alias: { aliasname: s.alias },
-      },
-    } as unknown as Node;
+    return rangeVar(tree.scan.service, tree.scan.table.name, tree.scan.alias);
   }
   const quals = [...tree.on, ...(tree.pushedOn ?? [])].filter(include);
   return {
@@ -178,7 +165,7 @@ function fromItem(tree: JoinTree, include: (c: Node) => boolean): Node {
       larg: fromItem(tree.left, include),
       rarg: fromItem(tree.right, include),
       // an inner join without a condition is a CROSS JOIN; an outer one needs ON TRUE
-      quals: andNode(quals) ?? (tree.type === "inner" ? undefined : trueNode()),
+      quals: and(quals) ?? (tree.type === "inner" ? undefined : boolConst(true)),
     },
   } as unknown as Node;
 }
@@ -209,20 +196,4 @@ function isColumnEquality(node: Node): boolean {
     Boolean(e.lexpr?.ColumnRef) &&
     Boolean(e.rexpr?.ColumnRef)
   );
-}
-
-function columnRef(alias: string, column: string): Node {
-  return {
-    ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: column } }] },
-  } as unknown as Node;
-}
-
-function andNode(nodes: Node[]): Node | undefined {
-  if (nodes.length === 0) return undefined;
-  if (nodes.length === 1) return nodes[0];
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
-}
-
-function trueNode(): Node {
-  return { A_Const: { boolval: { boolval: true } } } as unknown as Node;
 }

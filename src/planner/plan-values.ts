@@ -1,5 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
+import { funcName } from "./ast-nodes.ts";
 import { type BindContext, bindExpr, castTo } from "./bind-expr.ts";
 import type { BoundExpr } from "./bound-expr.ts";
 import type { PlanInput } from "./plan-select.ts";
@@ -90,8 +91,7 @@ function hasAggregateOrSubquery(node: unknown): boolean {
   if ((node as any).SubLink) return true;
   const f = (node as any).FuncCall;
   if (f) {
-    const parts = (f.funcname ?? []).map((n: any) => n.String?.sval);
-    if (aggregateLike.has(parts[parts.length - 1]) || f.agg_star || f.agg_order || f.agg_filter) return true;
+    if (aggregateLike.has(funcName(f)) || f.agg_star || f.agg_order || f.agg_filter) return true;
   }
   return Object.values(node).some(hasAggregateOrSubquery);
 }

@@ -1,6 +1,7 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid, type TypeOid } from "../common/pg-types.ts";
+import { astKey, astText } from "./ast-nodes.ts";
 import { type BindContext, bindExpr, castTo, type NodeHook } from "./bind-expr.ts";
 import { type BoundExpr, boolOid } from "./bound-expr.ts";
 import type {
@@ -58,7 +59,7 @@ export function inlineNamedWindows(stmt: SelectStmt): SelectStmt {
     }
     return rewriteFields(node as object, rewrite);
   };
-  const hasWindows = defs.length > 0 || JSON.stringify(stmt, safeJson).includes('"over"');
+  const hasWindows = defs.length > 0 || astText(stmt).includes('"over"');
   if (!hasWindows) return stmt;
   return {
     ...stmt,
@@ -110,22 +111,12 @@ export function collectWindowCalls(nodes: unknown, into: Node[] = []): Node[] {
   }
   if ((nodes as any).SubLink) return into;
   if ((nodes as any).FuncCall?.over) {
-    const key = nodeKey(nodes);
-    if (!into.some((n) => nodeKey(n) === key)) into.push(nodes as Node);
+    const key = astKey(nodes);
+    if (!into.some((n) => astKey(n) === key)) into.push(nodes as Node);
     return into;
   }
   for (const v of Object.values(nodes)) collectWindowCalls(v, into);
   return into;
-}
-
-export function nodeKey(node: unknown): string {
-  return JSON.stringify(node, (key, value) =>
-    key === "location" ? undefined : typeof value === "bigint" ? String(value) : value,
-  );
-}
-
-function safeJson(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? String(value) : value;
 }
 
 interface WindowGroup {
@@ -147,7 +138,7 @@ export function planWindows(
   const groups = new Map<string, WindowGroup>();
   for (const call of calls) {
     const over = (call as any).FuncCall.over;
-    const key = nodeKey([over.partitionClause ?? [], over.orderClause ?? []]);
+    const key = astKey([over.partitionClause ?? [], over.orderClause ?? []]);
     let group = groups.get(key);
     if (!group) {
       group = {
@@ -177,7 +168,7 @@ export function planWindows(
     }
     const width = plan.columns.length;
     functions.forEach((f, i) => {
-      results.set(nodeKey(group.calls[i]), { index: width + i, type: f.type });
+      results.set(astKey(group.calls[i]), { index: width + i, type: f.type });
     });
     const columns: PlanColumn[] = [
       ...plan.columns,
@@ -196,7 +187,7 @@ export function planWindows(
   }
   const hook: NodeHook = (node) => {
     if (!(node as any).FuncCall?.over) return undefined;
-    const r = results.get(nodeKey(node));
+    const r = results.get(astKey(node));
     return r ? { kind: "column", index: r.index, type: r.type, typmod: -1 } : undefined;
   };
   return { plan, hook };

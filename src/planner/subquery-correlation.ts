@@ -1,16 +1,20 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
-import { aggregateNames } from "./aggregate-names.ts";
-import { conjunctsOf } from "./subquery-nodes.ts";
 import {
+  andAll,
+  astText,
+  type ColumnRefNode,
+  columnRefs,
+  conjuncts,
+  containsAggregate,
   containsSubLink,
-  freeRefs,
-  fromScope,
+  intValue,
+  presentClause,
+  type RefWalk,
   refFields,
-  resolvesIn,
-  type ScopeCatalog,
-  type ScopeItem,
-} from "./subquery-scope.ts";
+  selectStmt,
+} from "./ast-nodes.ts";
+import { freeRefs, fromScope, resolvesIn, type ScopeCatalog, type ScopeItem } from "./subquery-scope.ts";
 
 export const notSupported = (what: string) =>
   new PgError(SqlState.featureNotSupported, `${what} across services is not supported yet`);
@@ -43,6 +47,9 @@ export interface Correlation {
   guards: Node[];
 }
 
+/** The references a conjunct reads: `*` is not one column, a nested subquery's body has its own scope. */
+const innerRefs = { stars: false, subqueries: false };
+
 /** Splits the WHERE of a correlated subquery, or refuses with 0A000 naming `what` and why. */
 export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what: string): Correlation {
   const scope = fromScope(select.fromClause as Node[], catalog);
@@ -50,7 +57,7 @@ export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what
   const out: Correlation = { scope, inner: [], keys: [], guards: [] };
   if (freeRefs({ fromClause: select.fromClause } as SelectStmt, catalog).length > 0)
     throw cannotDecorrelate(`${what} that reads the outer query in its FROM clause`);
-  for (const c of conjunctsOf(select.whereClause as Node | undefined)) {
+  for (const c of conjuncts(select.whereClause)) {
     const outer = freeRefs({ fromClause: select.fromClause, whereClause: c } as SelectStmt, catalog);
     if (outer.length === 0) {
       out.inner.push(c);
@@ -58,30 +65,15 @@ export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what
     }
     if (containsSubLink(c))
       throw cannotDecorrelate(`${what} with a nested subquery in a correlated condition`);
-    const refs = columnRefs(c);
+    const refs = columnRefs(c, innerRefs);
     if (!refs.some(isInner)) {
       out.guards.push(c);
       continue;
     }
-    const e = (c as any).A_Expr;
-    const side = (n: Node): "inner" | "outer" | null => {
-      const r = columnRefs(n);
-      if (r.length === 0) return null;
-      if (r.every(isInner)) return "inner";
-      return r.some(isInner) ? null : "outer";
-    };
-    const op = e?.name?.[e.name.length - 1]?.String?.sval;
-    if (e?.kind === "AEXPR_OP" && op === "=" && e.name.length === 1 && e.lexpr && e.rexpr) {
-      const l = side(e.lexpr);
-      const r = side(e.rexpr);
-      if (l === "inner" && r === "outer") {
-        out.keys.push({ inner: e.lexpr, outer: e.rexpr });
-        continue;
-      }
-      if (l === "outer" && r === "inner") {
-        out.keys.push({ inner: e.rexpr, outer: e.lexpr });
-        continue;
-      }
+    const key = correlationKey(c, isInner, innerRefs, false);
+    if (key) {
+      out.keys.push(key);
+      continue;
     }
     throw cannotDecorrelate(
       `${what} correlated by a condition other than an equality between its columns and the outer query's`,
@@ -94,6 +86,34 @@ export function splitCorrelation(select: SelectStmt, catalog: ScopeCatalog, what
   return out;
 }
 
+/**
+ * `inner_expr = outer_expr`, either way round: a key a correlated subquery can be grouped and
+ * joined on. `isInner` tells a reference to the subquery's own tables (each side reads only
+ * its own or only the outer query's columns); `refs` says which references count;
+ * `OPERATOR(schema.=)` counts only when `qualified`.
+ */
+export function correlationKey(
+  conjunct: Node,
+  isInner: (ref: ColumnRefNode) => boolean,
+  refs: RefWalk,
+  qualified: boolean,
+): { inner: Node; outer: Node } | null {
+  const e = (conjunct as any).A_Expr;
+  const op = e?.name?.[e.name.length - 1]?.String?.sval;
+  if (e?.kind !== "AEXPR_OP" || op !== "=" || (!qualified && e.name.length !== 1)) return null;
+  const side = (n: Node | undefined): "inner" | "outer" | null => {
+    const r = columnRefs(n, refs);
+    if (r.length === 0) return null;
+    if (r.every(isInner)) return "inner";
+    return r.some(isInner) ? null : "outer";
+  };
+  const l = side(e.lexpr);
+  const r = side(e.rexpr);
+  if (l === "inner" && r === "outer") return { inner: e.lexpr, outer: e.rexpr };
+  if (l === "outer" && r === "inner") return { inner: e.rexpr, outer: e.lexpr };
+  return null;
+}
+
 export interface ShapeAllowance {
   /** LIMIT n: "positive" any n > 0 (EXISTS), "one" only 1 (a scalar subquery) */
   limit?: "positive" | "one";
@@ -103,20 +123,17 @@ export interface ShapeAllowance {
 /** Refuses the parts of a SELECT a decorrelated subquery cannot keep. */
 export function refuseShape(select: SelectStmt, what: string, allow: ShapeAllowance = {}): void {
   if (select.op && select.op !== "SETOP_NONE") throw cannotDecorrelate(`${what} with UNION/INTERSECT/EXCEPT`);
-  const parts: [unknown, string][] = [
+  const clause = presentClause([
     [select.groupClause, "GROUP BY"],
     [select.havingClause, "HAVING"],
     [select.windowClause, "WINDOW"],
     [select.valuesLists, "VALUES"],
     [select.limitOffset, "OFFSET"],
     [select.withClause, "WITH"],
-  ];
-  for (const [present, name] of parts) {
-    if (present && (!Array.isArray(present) || present.length > 0))
-      throw cannotDecorrelate(`${what} with ${name}`);
-  }
+  ]);
+  if (clause) throw cannotDecorrelate(`${what} with ${clause}`);
   if (select.limitCount) {
-    const n = constInt(select.limitCount as Node);
+    const n = intValue(select.limitCount);
     const ok =
       n !== null &&
       select.limitOption !== "LIMIT_OPTION_WITH_TIES" &&
@@ -125,48 +142,10 @@ export function refuseShape(select: SelectStmt, what: string, allow: ShapeAllowa
   }
   const distinct = (select.distinctClause ?? []) as Node[];
   if (distinct.some((d) => Object.keys(d).length > 0)) throw cannotDecorrelate(`${what} with DISTINCT ON`);
-  const targets = JSON.stringify(select.targetList ?? [], (_k, v) => (typeof v === "bigint" ? String(v) : v));
-  if (targets.includes('"over"')) throw cannotDecorrelate(`${what} with a window function`);
+  if (astText(select.targetList ?? []).includes('"over"'))
+    throw cannotDecorrelate(`${what} with a window function`);
   if (!allow.aggregates && containsAggregate(select.targetList))
     throw cannotDecorrelate(`${what} with an aggregate`);
-}
-
-function constInt(node: Node): number | null {
-  const c = (node as any).A_Const;
-  if (!c || c.ival === undefined) return null;
-  return Number(c.ival.ival ?? 0);
-}
-
-/** Column references of an expression, outside nested subqueries. */
-export function columnRefs(node: unknown, into: any[] = []): any[] {
-  if (Array.isArray(node)) {
-    for (const n of node) columnRefs(n, into);
-    return into;
-  }
-  if (node === null || typeof node !== "object") return into;
-  const rec = node as Record<string, any>;
-  if (rec.ColumnRef) {
-    const last = rec.ColumnRef.fields?.[rec.ColumnRef.fields.length - 1];
-    if (!last?.A_Star) into.push(rec);
-    return into;
-  }
-  if (rec.SubLink) return columnRefs(rec.SubLink.testexpr, into);
-  for (const v of Object.values(rec)) columnRefs(v, into);
-  return into;
-}
-
-/** Whether an expression calls an aggregate (outside nested subqueries, window calls aside). */
-export function containsAggregate(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(containsAggregate);
-  if (node === null || typeof node !== "object") return false;
-  const rec = node as Record<string, any>;
-  if (rec.SubLink) return containsAggregate(rec.SubLink.testexpr);
-  const f = rec.FuncCall;
-  if (f && !f.over) {
-    const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-    if (aggregateNames.has(parts[parts.length - 1])) return true;
-  }
-  return Object.values(rec).some(containsAggregate);
 }
 
 /**
@@ -182,21 +161,13 @@ export function lookupSubquery(
   catalog: ScopeCatalog,
   what: string,
 ): SelectStmt {
-  const out = {
+  const out = selectStmt({
     targetList: targets,
     fromClause: select.fromClause,
-    ...(corr.inner.length > 0
-      ? { whereClause: corr.inner.length === 1 ? corr.inner[0] : andOf(corr.inner) }
-      : {}),
+    ...(corr.inner.length > 0 ? { whereClause: andAll(corr.inner) } : {}),
     ...(groupBy.length > 0 ? { groupClause: groupBy } : {}),
-    limitOption: "LIMIT_OPTION_DEFAULT",
-    op: "SETOP_NONE",
-  } as unknown as SelectStmt;
+  });
   if (freeRefs(out, catalog).length > 0)
     throw cannotDecorrelate(`${what} that reads the outer query outside equalities of its WHERE`);
   return out;
-}
-
-function andOf(nodes: Node[]): Node {
-  return { BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node;
 }

@@ -1,5 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
+import { astText } from "./ast-nodes.ts";
 
 interface CteDef {
   query: Node;
@@ -15,7 +16,7 @@ type CteScope = Map<string, CteDef>[];
  * and shared, so the input is never mutated.
  */
 export function inlineCtes(stmt: SelectStmt): SelectStmt {
-  if (!JSON.stringify(stmt, bigintSafe).includes('"withClause"')) return stmt;
+  if (!astText(stmt).includes('"withClause"')) return stmt;
   return (rewrite({ SelectStmt: stmt }, []) as { SelectStmt: SelectStmt }).SelectStmt;
 }
 
@@ -65,8 +66,4 @@ function rangeVar(rv: any, scopes: CteScope): Node | null {
     } as unknown as Node;
   }
   return null;
-}
-
-function bigintSafe(_key: string, value: unknown): unknown {
-  return typeof value === "bigint" ? String(value) : value;
 }

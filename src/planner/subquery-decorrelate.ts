@@ -1,34 +1,28 @@
 import type { Node, SelectStmt } from "@pgsql/types";
-import { aggregateNames } from "./aggregate-names.ts";
 import {
-  CannotDecorrelate,
-  cannotDecorrelate,
+  andAll,
+  astKey,
+  columnRef,
   columnRefs,
+  conjuncts,
   containsAggregate,
-  notSupported,
-} from "./subquery-correlation.ts";
+  containsSubLink,
+  crossJoined,
+  isAggregateCall,
+  isStarRef,
+  joinExpr,
+  rangeSubselect,
+  refFields,
+  resTarget,
+  selectListExpr,
+} from "./ast-nodes.ts";
+import { CannotDecorrelate, cannotDecorrelate, notSupported } from "./subquery-correlation.ts";
 import { decorrelateExists } from "./subquery-exists.ts";
 import { decorrelateIn } from "./subquery-in.ts";
 import { joinSubLink, subLinkJoinRefusal } from "./subquery-join-shape.ts";
 import type { Decorrelated, DecorrelateEnv, LookupJoin } from "./subquery-lookup.ts";
-import {
-  andNode,
-  astKey,
-  columnRef,
-  conjunctsOf,
-  joinExpr,
-  rangeSubselect,
-  resTarget,
-} from "./subquery-nodes.ts";
 import { decorrelateScalar } from "./subquery-scalar.ts";
-import {
-  containsSubLink,
-  freeRefs,
-  fromScope,
-  refFields,
-  type ScopeCatalog,
-  type ScopeItem,
-} from "./subquery-scope.ts";
+import { freeRefs, fromScope, type ScopeCatalog, type ScopeItem } from "./subquery-scope.ts";
 
 /**
  * Rewrites every correlated subquery of a SELECT (in its select list, WHERE, HAVING, ORDER BY
@@ -82,10 +76,10 @@ class Rewriter {
     const out: Record<string, unknown> = { ...stmt };
     const post = this.grouped;
     if (stmt.whereClause) {
-      const conjuncts = conjunctsOf(stmt.whereClause as Node).map((c) =>
+      const where = conjuncts(stmt.whereClause).map((c) =>
         isJoinConjunct(c, this.catalog) ? c : (this.walk(c, false) as Node),
       );
-      out.whereClause = andNode(conjuncts);
+      out.whereClause = andAll(where);
     }
     out.targetList = this.walk(stmt.targetList, post);
     out.groupClause = this.walk(stmt.groupClause, false);
@@ -218,7 +212,7 @@ class Rewriter {
     };
     const items = from.map(rebuild);
     if (top.length === 0) return items;
-    let tree = items.reduce((l, r) => joinExpr("JOIN_INNER", l, r, []));
+    let tree = crossJoined(items);
     for (const join of top)
       tree = joinExpr("JOIN_LEFT", tree, rangeSubselect(join.subquery, join.alias), join.on);
     return [tree];
@@ -244,7 +238,7 @@ function decorrelate(link: any, env: DecorrelateEnv): Decorrelated {
 /** The FROM item every column reference of `exprs` belongs to, when there is exactly one. */
 function ownerOf(exprs: Node[], leaves: { node: Node; scope: ScopeItem }[]): Node | null {
   const owners = new Set<Node>();
-  for (const ref of columnRefs(exprs)) {
+  for (const ref of columnRefs(exprs, { stars: false, subqueries: false })) {
     const fields = refFields(ref.ColumnRef);
     const column = fields[fields.length - 1];
     const found =
@@ -260,17 +254,7 @@ function ownerOf(exprs: Node[], leaves: { node: Node; scope: ScopeItem }[]): Nod
 /** The text of every GROUP BY item, with `GROUP BY 1` and output names resolved to their targets. */
 function groupItems(groupBy: Node[] | undefined, targets: Node[] | undefined): string {
   const list = (targets ?? []) as any[];
-  return (groupBy ?? [])
-    .map((g: any) => {
-      const ordinal = g.A_Const?.ival;
-      if (ordinal !== undefined) return list[Number(ordinal.ival ?? 0) - 1]?.ResTarget?.val;
-      const fields = g.ColumnRef?.fields;
-      const named =
-        fields?.length === 1 ? list.find((t) => t.ResTarget?.name === fields[0].String?.sval) : undefined;
-      return named ? named.ResTarget.val : g;
-    })
-    .map(astKey)
-    .join("\n");
+  return (groupBy ?? []).map((g) => astKey(selectListExpr(g, list))).join("\n");
 }
 
 /** The lookup columns an expression reads (they must be grouped when read after grouping). */
@@ -278,7 +262,7 @@ function exposedColumns(result: Decorrelated): Node[] {
   const aliases = new Set(result.joins.map((j) => j.alias));
   const seen = new Set<string>();
   const out: Node[] = [];
-  for (const ref of columnRefs(result.replacement)) {
+  for (const ref of columnRefs(result.replacement, { stars: false, subqueries: false })) {
     const fields = refFields(ref.ColumnRef);
     if (fields.length !== 2 || !aliases.has(fields[0])) continue;
     const key = fields.join(".");
@@ -297,14 +281,6 @@ function isJoinConjunct(node: Node, catalog: ScopeCatalog): boolean {
   return joinSubLink(node) !== null && subLinkJoinRefusal(node, catalog) === null;
 }
 
-function isAggregateCall(rec: Record<string, any>): boolean {
-  const f = rec.FuncCall;
-  if (!f || f.over) return false;
-  const parts = (f.funcname ?? []).map((n: any) => String(n.String?.sval));
-  return aggregateNames.has(parts[parts.length - 1]);
-}
-
 function isStar(t: Node): boolean {
-  const fields = (t as any).ResTarget?.val?.ColumnRef?.fields;
-  return Boolean(fields?.[fields.length - 1]?.A_Star);
+  return isStarRef((t as any).ResTarget?.val);
 }

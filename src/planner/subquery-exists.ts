@@ -1,4 +1,5 @@
 import type { SelectStmt } from "@pgsql/types";
+import { boolConst, isNull } from "./ast-nodes.ts";
 import { lookupSubquery, refuseShape, splitCorrelation } from "./subquery-correlation.ts";
 import {
   type Decorrelated,
@@ -10,7 +11,6 @@ import {
   lookupTarget,
   uncorrelatedRest,
 } from "./subquery-lookup.ts";
-import { boolConst, isNull } from "./subquery-nodes.ts";
 
 const what = "a correlated EXISTS (subquery)";
 

@@ -1,11 +1,18 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import {
-  cannotDecorrelate,
+  boolConst,
+  caseExpr,
   containsAggregate,
-  lookupSubquery,
-  refuseShape,
-  splitCorrelation,
-} from "./subquery-correlation.ts";
+  funcCall,
+  isNull,
+  not,
+  nullConst,
+  opExpr,
+  operatorName,
+  or,
+  str,
+} from "./ast-nodes.ts";
+import { cannotDecorrelate, lookupSubquery, refuseShape, splitCorrelation } from "./subquery-correlation.ts";
 import {
   type Decorrelated,
   type DecorrelateEnv,
@@ -16,16 +23,6 @@ import {
   lookupTarget,
   uncorrelatedRest,
 } from "./subquery-lookup.ts";
-import {
-  boolConst,
-  caseNode,
-  funcCall,
-  isNull,
-  notNode,
-  nullConst,
-  opExpr,
-  orNode,
-} from "./subquery-nodes.ts";
 
 /**
  * A correlated `x IN (SELECT y … WHERE inner_k = outer_k …)`, `x op ANY (…)` or `x op ALL (…)`
@@ -44,8 +41,8 @@ import {
  */
 export function decorrelateIn(link: any, env: DecorrelateEnv): Decorrelated {
   const all = link.subLinkType === "ALL_SUBLINK";
-  const operName = (link.operName as Node[] | undefined) ?? [{ String: { sval: "=" } } as unknown as Node];
-  const op = String((operName[operName.length - 1] as any).String?.sval ?? "=");
+  const operName = (link.operName as Node[] | undefined) ?? [str("=")];
+  const op = operatorName(operName);
   const what = `a correlated ${all ? `${op} ALL` : link.operName ? `${op} ANY` : "IN"} (subquery)`;
   if (link.testexpr?.RowExpr)
     throw cannotDecorrelate(`a row comparison (…) ${all ? "ALL" : "IN"} (correlated subquery)`);
@@ -84,11 +81,11 @@ export function decorrelateIn(link: any, env: DecorrelateEnv): Decorrelated {
     const mj = keyJoin(corr, m);
     const cj = keyJoin(corr, c);
     const hn = lookupRef(c, "hn");
-    const found = caseNode(
+    const found = caseExpr(
       [
         [isNull(lookupRef(m, "m"), true), boolConst(true)],
         [isNull(hn), boolConst(false)],
-        [orNode([isNull(x), hn]), nullConst()],
+        [or([isNull(x), hn]), nullConst()],
       ],
       boolConst(false),
     );
@@ -102,7 +99,7 @@ export function decorrelateIn(link: any, env: DecorrelateEnv): Decorrelated {
         },
         { subquery: counts, alias: c, ...cj },
       ],
-      replacement: guarded(corr, all ? notNode(found) : found, empty),
+      replacement: guarded(corr, all ? not(found) : found, empty),
     };
   }
 
@@ -121,6 +118,6 @@ export function decorrelateIn(link: any, env: DecorrelateEnv): Decorrelated {
   } as unknown as Node;
   return {
     joins: [{ subquery: arrays, alias: a, ...keyJoin(corr, a) }],
-    replacement: guarded(corr, caseNode([[isNull(arr), empty]], compare), empty),
+    replacement: guarded(corr, caseExpr([[isNull(arr), empty]], compare), empty),
   };
 }

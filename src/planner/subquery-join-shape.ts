@@ -1,13 +1,15 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { aggregateNames } from "./aggregate-names.ts";
 import {
+  andAll,
+  astText,
+  columnRefs,
+  conjuncts,
   containsSubLink,
-  freeRefs,
-  fromScope,
+  presentClause,
   refFields,
-  resolvesIn,
-  type ScopeCatalog,
-} from "./subquery-scope.ts";
+} from "./ast-nodes.ts";
+import { freeRefs, fromScope, resolvesIn, type ScopeCatalog } from "./subquery-scope.ts";
 
 /**
  * Which top-level WHERE conjuncts become semi and anti joins (plan-subquery.ts
@@ -39,9 +41,8 @@ export function subLinkJoinRefusal(conjunct: Node, catalog: ScopeCatalog): strin
   if (shape) return shape;
   const scope = fromScope(select.fromClause as Node[], catalog);
   const inner: Node[] = [];
-  for (const c of topConjuncts(select.whereClause as Node | undefined)) {
-    const refs: Node[] = [];
-    collectRefs(c, refs);
+  for (const c of conjuncts(select.whereClause)) {
+    const refs = columnRefs(c, { stars: true, subqueries: false });
     if (refs.every((r) => resolvesIn(scope, refFields((r as any).ColumnRef)))) {
       inner.push(c);
       continue;
@@ -52,7 +53,7 @@ export function subLinkJoinRefusal(conjunct: Node, catalog: ScopeCatalog): strin
   const rest = {
     ...select,
     targetList: exists ? [] : select.targetList,
-    whereClause: inner.length === 0 ? undefined : andNode(inner),
+    whereClause: inner.length === 0 ? undefined : andAll(inner),
     sortClause: undefined,
     distinctClause: undefined,
   } as SelectStmt;
@@ -62,19 +63,17 @@ export function subLinkJoinRefusal(conjunct: Node, catalog: ScopeCatalog): strin
 
 /** A correlated subquery becomes a join only when it is a plain filter over its tables. */
 export function correlatedShapeRefusal(select: SelectStmt): string | null {
-  const shape: [unknown, string][] = [
+  const clause = presentClause([
     [select.groupClause, "GROUP BY"],
     [select.havingClause, "HAVING"],
     [select.limitCount, "LIMIT"],
     [select.limitOffset, "OFFSET"],
     [select.windowClause, "WINDOW"],
     [select.valuesLists, "VALUES"],
-  ];
-  for (const [present, what] of shape) {
-    if (present && (!Array.isArray(present) || present.length > 0)) return `${what} in a correlated subquery`;
-  }
+  ]);
+  if (clause) return `${clause} in a correlated subquery`;
   if (select.op && select.op !== "SETOP_NONE") return "a set operation in a correlated subquery";
-  const json = JSON.stringify(select.targetList ?? [], (_k, v) => (typeof v === "bigint" ? String(v) : v));
+  const json = astText(select.targetList ?? []);
   if (json.includes('"over"')) return "window functions in a correlated subquery";
   const funcs = [
     ...json.matchAll(
@@ -83,36 +82,4 @@ export function correlatedShapeRefusal(select: SelectStmt): string | null {
   ];
   if (funcs.some((m) => aggregateNames.has(m[1]))) return "aggregates in a correlated EXISTS/IN subquery";
   return null;
-}
-
-export function topConjuncts(node: Node | undefined): Node[] {
-  if (!node) return [];
-  const b = (node as any).BoolExpr;
-  if (b?.boolop === "AND_EXPR") return (b.args as Node[]).flatMap((a) => topConjuncts(a));
-  return [node];
-}
-
-/** Column references of an expression, and of its subqueries' left operands (not their bodies). */
-export function collectRefs(node: unknown, into: Node[]): void {
-  if (Array.isArray(node)) {
-    for (const n of node) collectRefs(n, into);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const rec = node as Record<string, any>;
-  if (rec.ColumnRef) {
-    into.push(node as Node);
-    return;
-  }
-  if (rec.SubLink) {
-    collectRefs(rec.SubLink.testexpr, into);
-    return;
-  }
-  for (const v of Object.values(rec)) collectRefs(v, into);
-}
-
-function andNode(nodes: Node[]): Node {
-  return nodes.length === 1
-    ? nodes[0]
-    : ({ BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node);
 }

@@ -1,6 +1,6 @@
 import type { Node, SelectStmt } from "@pgsql/types";
+import { andAll, caseExpr, columnRef, opExpr, resTarget } from "./ast-nodes.ts";
 import { type Correlation, cannotDecorrelate } from "./subquery-correlation.ts";
-import { caseNode, columnRef, opExpr, resTarget } from "./subquery-nodes.ts";
 import { freeRefs, type ScopeCatalog } from "./subquery-scope.ts";
 
 /**
@@ -60,11 +60,7 @@ export function keyJoin(corr: Correlation, alias: string): { on: Node[]; outer: 
  */
 export function guarded(corr: Correlation, replacement: Node, empty: Node): Node {
   if (corr.guards.length === 0) return replacement;
-  const all =
-    corr.guards.length === 1
-      ? corr.guards[0]
-      : ({ BoolExpr: { boolop: "AND_EXPR", args: corr.guards } } as unknown as Node);
-  return caseNode([[all, replacement]], empty);
+  return caseExpr([[andAll(corr.guards), replacement]], empty);
 }
 
 /**
@@ -91,10 +87,4 @@ export function uncorrelatedRest(
     },
   } as unknown as Node;
   return guarded(corr, rest, empty);
-}
-
-function andAll(nodes: Node[]): Node {
-  return nodes.length === 1
-    ? nodes[0]
-    : ({ BoolExpr: { boolop: "AND_EXPR", args: nodes } } as unknown as Node);
 }

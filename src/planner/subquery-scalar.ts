@@ -1,11 +1,18 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import {
-  cannotDecorrelate,
+  boolConst,
+  caseExpr,
+  coalesce,
   containsAggregate,
-  lookupSubquery,
-  refuseShape,
-  splitCorrelation,
-} from "./subquery-correlation.ts";
+  funcCall,
+  intConst,
+  isNull,
+  nullConst,
+  resTarget,
+  selectListExpr,
+  selectStmt,
+} from "./ast-nodes.ts";
+import { cannotDecorrelate, lookupSubquery, refuseShape, splitCorrelation } from "./subquery-correlation.ts";
 import {
   type Decorrelated,
   type DecorrelateEnv,
@@ -16,16 +23,7 @@ import {
   lookupTarget,
   uncorrelatedRest,
 } from "./subquery-lookup.ts";
-import {
-  boolConst,
-  caseNode,
-  funcCall,
-  intConst,
-  isNull,
-  nullConst,
-  resTarget,
-  subqueryValue,
-} from "./subquery-nodes.ts";
+import { subqueryValue } from "./subquery-nodes.ts";
 
 const what = "a correlated scalar subquery";
 
@@ -71,9 +69,9 @@ export function decorrelateScalar(link: any, env: DecorrelateEnv): Decorrelated 
     const v = lookupRef(alias, "v");
     const found =
       bare === "count"
-        ? ({ CoalesceExpr: { args: [v, intConst(0)] } } as unknown as Node)
+        ? coalesce([v, intConst(0)])
         : general
-          ? caseNode([[isNull(lookupRef(alias, "m")), empty]], v)
+          ? caseExpr([[isNull(lookupRef(alias, "m")), empty]], v)
           : v;
     return { joins: [{ subquery, alias, ...join }], replacement: guarded(corr, found, empty) };
   }
@@ -82,8 +80,8 @@ export function decorrelateScalar(link: any, env: DecorrelateEnv): Decorrelated 
   const order = orderWithin(select);
   if (distinct && order.length > 0) throw cannotDecorrelate(`${what} with DISTINCT and ORDER BY`);
   const collect = funcCall("array_agg", [value], {
-    ...(order.length > 0 ? { agg_order: order } : {}),
-    ...(distinct ? { agg_distinct: true } : {}),
+    agg_order: order.length > 0 ? order : undefined,
+    agg_distinct: distinct,
   });
   const subquery = lookupSubquery(
     select,
@@ -136,13 +134,11 @@ function emptyAggregate(select: SelectStmt, value: Node): Node {
   const bare = bareAggregate(value);
   if (bare === "count") return intConst(0);
   if (bare === "null") return nullConst();
-  const overNothing = {
+  const overNothing = selectStmt({
     targetList: [resTarget(value)],
     fromClause: select.fromClause,
     whereClause: boolConst(false),
-    limitOption: "LIMIT_OPTION_DEFAULT",
-    op: "SETOP_NONE",
-  };
+  });
   return {
     SubLink: { subLinkType: "EXPR_SUBLINK", subselect: { SelectStmt: overNothing } },
   } as unknown as Node;
@@ -152,17 +148,7 @@ function emptyAggregate(select: SelectStmt, value: Node): Node {
 function orderWithin(select: SelectStmt): Node[] {
   const targets = (select.targetList ?? []) as any[];
   return ((select.sortClause ?? []) as any[]).map((s) => {
-    const node = s.SortBy.node;
-    const ordinal = node?.A_Const?.ival;
-    if (ordinal !== undefined) {
-      const t = targets[Number(ordinal.ival ?? 0) - 1];
-      return t ? { SortBy: { ...s.SortBy, node: t.ResTarget.val } } : s;
-    }
-    const fields = node?.ColumnRef?.fields;
-    if (fields?.length === 1) {
-      const named = targets.find((t) => t.ResTarget.name && t.ResTarget.name === fields[0].String?.sval);
-      if (named) return { SortBy: { ...s.SortBy, node: named.ResTarget.val } };
-    }
-    return s;
+    const node = selectListExpr(s.SortBy.node, targets);
+    return node === s.SortBy.node ? s : { SortBy: { ...s.SortBy, node } };
   });
 }

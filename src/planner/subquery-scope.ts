@@ -1,6 +1,7 @@
 import type { Node, SelectStmt } from "@pgsql/types";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type { SourceTable } from "../connectors/spi.ts";
+import { funcName, refFields } from "./ast-nodes.ts";
 
 /** The names a FROM clause makes visible, enough to tell inner from outer column references. */
 export interface ScopeItem {
@@ -37,8 +38,7 @@ function addItem(node: Node, catalog: ScopeCatalog, out: ScopeItem[]): void {
     return;
   }
   if (kind === "RangeSubselect") {
-    const names = outputNames(body.subquery.SelectStmt, catalog);
-    out.push({ alias: body.alias?.aliasname ?? "", columns: renamed(names, body.alias?.colnames) });
+    out.push({ alias: body.alias?.aliasname ?? "", columns: derivedColumnNames(body, catalog) });
     return;
   }
   throw new PgError(
@@ -54,6 +54,11 @@ function renamed(names: string[], colnames: Node[] | undefined): string[] {
     out[i] = String(c.String?.sval ?? out[i]);
   });
   return out;
+}
+
+/** The column names of a FROM subquery (a RangeSubselect's body): `AS x(a, b)` renames the first ones. */
+export function derivedColumnNames(body: any, catalog: ScopeCatalog): string[] {
+  return renamed(outputNames(body.subquery.SelectStmt, catalog), body.alias?.colnames);
 }
 
 /** The column names a SELECT produces, as PostgreSQL names them. */
@@ -83,7 +88,7 @@ export function outputNames(stmt: SelectStmt, catalog: ScopeCatalog): string[] {
 function defaultName(node: any): string {
   if (node?.ColumnRef)
     return node.ColumnRef.fields[node.ColumnRef.fields.length - 1].String?.sval ?? "?column?";
-  if (node?.FuncCall) return String(node.FuncCall.funcname[node.FuncCall.funcname.length - 1].String?.sval);
+  if (node?.FuncCall) return funcName(node.FuncCall);
   if (node?.TypeCast) {
     const inner = defaultName(node.TypeCast.arg);
     if (inner !== "?column?") return inner;
@@ -94,10 +99,6 @@ function defaultName(node: any): string {
   if (node?.CoalesceExpr) return "coalesce";
   if (node?.SubLink?.subLinkType === "EXISTS_SUBLINK") return "exists";
   return "?column?";
-}
-
-export function refFields(ref: any): string[] {
-  return (ref.fields ?? []).map((f: any) => (f.String ? String(f.String.sval) : "*"));
 }
 
 /** Whether a column reference (its name parts) is answered by this scope. */
@@ -189,8 +190,4 @@ export function servicesIn(node: unknown, catalog: ScopeCatalog, into: Set<strin
   }
   for (const v of Object.values(rec)) servicesIn(v, catalog, into);
   return into;
-}
-
-export function containsSubLink(node: unknown): boolean {
-  return JSON.stringify(node, (_k, v) => (typeof v === "bigint" ? String(v) : v)).includes('"SubLink"');
 }

@@ -1,11 +1,13 @@
 /**
- * weft serve | check | refresh. Exit codes: 0 ok, 1 failure at run time, 2 bad
+ * weft serve | check | refresh | rel. Exit codes: 0 ok, 1 failure at run time, 2 bad
  * configuration or usage.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { registerRelCommands } from "./cli-rel.ts";
 import {
   applyEnvOverrides,
   ConfigError,
+  demoAdminKey,
   demoConfig,
   demoDataDir,
   loadConfig,
@@ -47,7 +49,10 @@ program
     process.stderr.write(
       `\nWeft ${weftVersion} is listening on ${config.listen.host}:${weft.sqlPort} (SQL) and :${weft.httpPort} (HTTP).\n` +
         (opts.config ? "" : "Demo login: user weft, password weft.\n") +
-        `Connect with:\n  psql "postgresql://${user}@${host}:${weft.sqlPort}/${config.database}"\n\n`,
+        `Connect with:\n  psql "postgresql://${user}@${host}:${weft.sqlPort}/${config.database}"\n` +
+        (opts.config
+          ? "\n"
+          : `Admin API (key ${demoAdminKey}):\n  WEFT_ADMIN_KEY=${demoAdminKey} weft rel list --url http://${host}:${weft.httpPort}\n\n`),
     );
     const stop = async () => {
       await weft.close();
@@ -96,7 +101,8 @@ program
   .option("-c, --config <file>", "config file of the running server (to find its HTTP port)")
   .option("--url <url>", "HTTP address of the running server", "")
   .option("-s, --service <name>", "only this service")
-  .action(async (opts: { config?: string; url: string; service?: string }) => {
+  .option("--key <key>", "admin API key (default: $WEFT_ADMIN_KEY)")
+  .action(async (opts: { config?: string; url: string; service?: string; key?: string }) => {
     let base = opts.url;
     if (!base) {
       const config = opts.config ? await readConfig(opts.config) : demoConfig(".weft");
@@ -107,7 +113,9 @@ program
     if (opts.service) url.searchParams.set("service", opts.service);
     let response: Response;
     try {
-      response = await fetch(url, { method: "POST" });
+      // without a config file the target is the demo, whose key is known
+      const key = opts.key ?? process.env.WEFT_ADMIN_KEY ?? (opts.config ? undefined : demoAdminKey);
+      response = await fetch(url, { method: "POST", headers: key ? { "x-api-key": key } : {} });
     } catch (err) {
       process.stderr.write(`weft refresh: cannot reach ${base}: ${(err as Error).message}\n`);
       process.exit(1);
@@ -127,6 +135,8 @@ program
     }
     process.exit(body.resource.every((r) => r.status === "up") ? 0 : 1);
   });
+
+registerRelCommands(program);
 
 function parsePort(value: string): number {
   const n = Number(value);

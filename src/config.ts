@@ -4,7 +4,7 @@
  */
 
 export { ConfigError } from "./config/config-error.ts";
-export { demoConfig, demoDataDir } from "./config/demo-config.ts";
+export { demoAdminKey, demoConfig, demoDataDir } from "./config/demo-config.ts";
 export { applyEnvOverrides } from "./config/env-overrides.ts";
 export { loadConfig, parseConfig } from "./config/parse-config.ts";
 export {

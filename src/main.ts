@@ -6,11 +6,15 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Catalog } from "./catalog/catalog.ts";
 import { openMirror } from "./catalog/mirror.ts";
+import { ServiceStore } from "./catalog/service-store.ts";
 import { createLogger, type Logger } from "./common/logger.ts";
 import type { UserStore } from "./common/session-api.ts";
-import type { WeftConfig } from "./config.ts";
+import type { ServiceConfig, WeftConfig } from "./config.ts";
 import { createConnector } from "./connectors/registry.ts";
+import { WeftMetrics } from "./http/metrics.ts";
 import { startHttpServer } from "./http/server.ts";
+import { relationshipOptions } from "./relationship-wiring.ts";
+import { apiServiceAdmin } from "./service-admin.ts";
 import { DescribeCache } from "./session/describe-cache.ts";
 import { createSessionFactory } from "./session/factory.ts";
 import { catalogResolver, type SessionDeps } from "./session/session-deps.ts";
@@ -36,8 +40,24 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
     database: config.database,
     users: config.users.map((u) => u.name),
   });
-  const connectors = config.services.map((s) => createConnector(s));
-  const catalog = new Catalog(mirror, connectors, logger.child({ component: "catalog" }));
+  const metrics = new WeftMetrics();
+  const connectorFactory = (s: ServiceConfig) => metrics.instrumentConnector(createConnector(s));
+  const serviceStore = new ServiceStore(config.stateDir);
+  const configured = new Set(config.services.map((s) => s.name));
+  const apiServices = serviceStore.load().filter((s) => {
+    if (!configured.has(s.name)) return true;
+    logger.warn(
+      { service: s.name, file: serviceStore.path },
+      "a service of the config file has the same name; the API one is ignored",
+    );
+    return false;
+  });
+  const connectors = [...config.services, ...apiServices].map(connectorFactory);
+  const catalogLogger = logger.child({ component: "catalog" });
+  const catalog = new Catalog(mirror, connectors, catalogLogger, {
+    connectorFactory,
+    relationships: relationshipOptions(config, catalogLogger),
+  });
   const closers: (() => Promise<void>)[] = [() => mirror.close(), () => catalog.close()];
   try {
     await catalog.start();
@@ -48,6 +68,7 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
       resolver: (searchPath) => catalogResolver(catalog, searchPath),
       describeCache: new DescribeCache(),
       queryMemory: config.limits?.queryMemory,
+      metrics,
     };
     const credentials = new Map(config.users.map((u) => [u.name, makeUserCredentials(u.name, u.password)]));
     const users: UserStore = { method: config.auth, lookup: (name) => credentials.get(name) };
@@ -56,10 +77,12 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
       host: config.listen.host,
       port: config.listen.port,
       users,
-      sessions: createSessionFactory(deps, {
-        database: config.database,
-        strictDatabase: config.strictDatabase,
-      }),
+      sessions: metrics.instrumentSessions(
+        createSessionFactory(deps, {
+          database: config.database,
+          strictDatabase: config.strictDatabase,
+        }),
+      ),
       tls,
       logger: logger.child({ component: "wire" }),
     });
@@ -70,6 +93,9 @@ export async function startWeft(config: WeftConfig, options: { quiet?: boolean }
       catalog,
       logger,
       version: weftVersion,
+      keys: config.admin?.keys ?? [],
+      services: apiServiceAdmin(configured, serviceStore, config.stateDir),
+      metrics,
     });
     closers.unshift(() => http.close());
     logger.info(

@@ -7,6 +7,7 @@
 import { PgError, SqlState } from "../common/pg-error.ts";
 import type {
   Connector,
+  ConnectorFactory,
   IntrospectProgress,
   ServiceConfig,
   SourceSchema,
@@ -14,6 +15,11 @@ import type {
 } from "../connectors/spi.ts";
 import type { Mirror } from "./mirror.ts";
 import { ObservedRows } from "./observed-rows.ts";
+import type { TableLookup } from "./relationships/build.ts";
+import type { ComparableTypes } from "./relationships/key-comparison.ts";
+import { MemoryRelationshipStore } from "./relationships/memory-store.ts";
+import { CatalogRelationships, type DeclaredRelationship } from "./relationships/relationship-catalog.ts";
+import type { RelationshipStore } from "./relationships/store.ts";
 
 export type ServiceStatus = "connecting" | "up" | "down";
 
@@ -39,6 +45,15 @@ export interface RefreshReport {
   error?: string;
 }
 
+export interface CatalogRelationshipOptions {
+  /** where virtual relationships are kept (default: in memory) */
+  store?: RelationshipStore;
+  /** relationships the config file declares (read-only) */
+  declared?: readonly DeclaredRelationship[];
+  /** whether PostgreSQL's `=` resolves between two types (the executor's operator catalog) */
+  comparable?: ComparableTypes;
+}
+
 const DEFAULT_RETRY_MS = 2000;
 const MAX_RETRY_MS = 60_000;
 
@@ -62,40 +77,114 @@ export class Catalog {
   #closed = false;
   /** row counts of remote fragments that ran to the end: the planner's refined estimates */
   readonly observedRows = new ObservedRows();
+  /** virtual relationships and discovered foreign keys */
+  readonly relationships: CatalogRelationships;
+
+  /** makes the connector of a service added at run time (the composition root names connectors) */
+  readonly #connectorFactory: ConnectorFactory | null;
 
   constructor(
     mirror: Mirror,
     connectors: Connector[],
     logger: CatalogLogger,
-    options: { retryMs?: number } = {},
+    options: {
+      retryMs?: number;
+      connectorFactory?: ConnectorFactory;
+      relationships?: CatalogRelationshipOptions;
+    } = {},
   ) {
     this.#mirror = mirror;
     this.#logger = logger;
     this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
-    for (const connector of connectors) {
-      const name = connector.config.name;
-      if (this.#states.has(name)) throw new Error(`duplicate service name "${name}"`);
-      this.#states.set(name, {
-        config: connector.config,
-        connector,
-        status: "connecting",
-        error: null,
-        schema: null,
-        lastRefresh: null,
+    this.#connectorFactory = options.connectorFactory ?? null;
+    for (const connector of connectors) this.#track(connector);
+    const lookup: TableLookup = {
+      serviceState: (service) => {
+        const state = this.#states.get(service);
+        if (!state) return "unknown";
+        return state.schema ? "ready" : "unavailable";
+      },
+      table: (service, table) => this.table(service, table),
+      services: () => [...this.#states.keys()],
+      tables: (service) => this.#states.get(service)?.schema?.tables,
+    };
+    this.relationships = new CatalogRelationships({
+      store: options.relationships?.store ?? new MemoryRelationshipStore(),
+      declared: options.relationships?.declared ?? [],
+      lookup,
+      comparable: options.relationships?.comparable ?? ((left, right) => left.oid === right.oid),
+      logger,
+    });
+    // The mirror queues the change before any later statement, so the next catalog query sees it.
+    this.relationships.onChange((snapshot) => {
+      this.#mirror.applyRelationships(snapshot.relationships).catch((err: unknown) => {
+        this.#logger.error({ err }, "publishing relationships in the mirror failed");
       });
-      this.#tracking.set(name, {
-        connected: false,
-        running: null,
-        retryTimer: null,
-        nextDelay: this.#retryMs,
-        tables: new Map(),
-      });
+    });
+  }
+
+  #track(connector: Connector): void {
+    const name = connector.config.name;
+    if (this.#states.has(name)) throw new Error(`duplicate service name "${name}"`);
+    this.#states.set(name, {
+      config: connector.config,
+      connector,
+      status: "connecting",
+      error: null,
+      schema: null,
+      lastRefresh: null,
+    });
+    this.#tracking.set(name, {
+      connected: false,
+      running: null,
+      retryTimer: null,
+      nextDelay: this.#retryMs,
+      tables: new Map(),
+    });
+  }
+
+  /**
+   * Adds a service at run time: connects and introspects it into the mirror. A service that
+   * cannot be reached is kept (status down) and retried like a configured one.
+   */
+  async addService(config: ServiceConfig): Promise<ServiceState> {
+    if (!this.#connectorFactory) throw new Error("this catalog cannot create connectors");
+    if (this.#states.has(config.name)) {
+      throw new PgError("42P06", `service "${config.name}" already exists`);
     }
+    this.#track(this.#connectorFactory(config));
+    await this.#attempt(config.name);
+    return this.#states.get(config.name)!;
+  }
+
+  /** Closes a service's connector and drops its schema from the mirror. */
+  async removeService(name: string): Promise<void> {
+    const state = this.#states.get(name);
+    const tracking = this.#tracking.get(name);
+    if (!state || !tracking) throw unknownService(name);
+    if (tracking.retryTimer) clearTimeout(tracking.retryTimer);
+    tracking.retryTimer = null;
+    this.#states.delete(name);
+    this.#tracking.delete(name);
+    await tracking.running?.catch(() => {});
+    this.observedRows.forget(name);
+    await this.#mirror.dropServiceSchema(name);
+    this.relationships.serviceChanged(name);
+    await state.connector.close().catch((err: unknown) => {
+      this.#logger.warn({ service: name, err }, "closing connector failed");
+    });
+  }
+
+  /** Replaces a service's connection settings: the old connector is closed, the new one introspected. */
+  async updateService(config: ServiceConfig): Promise<ServiceState> {
+    await this.removeService(config.name);
+    return this.addService(config);
   }
 
   /** Connects and introspects every service in parallel; one that fails is retried in the background. */
   async start(): Promise<void> {
     await Promise.all([...this.#states.keys()].map((name) => this.#attempt(name)));
+    await this.relationships.start();
   }
 
   async refresh(service?: string, onProgress?: IntrospectProgress): Promise<RefreshReport[]> {
@@ -150,6 +239,9 @@ export class Catalog {
       t.retryTimer = null;
     }
     await Promise.allSettled([...this.#tracking.values()].map((t) => t.running));
+    await this.relationships.close().catch((err: unknown) => {
+      this.#logger.warn({ err }, "closing the relationship store failed");
+    });
     const results = await Promise.allSettled([...this.#states.values()].map((s) => s.connector.close()));
     results.forEach((r, i) => {
       if (r.status === "rejected") {
@@ -163,7 +255,8 @@ export class Catalog {
 
   /** One connect-if-needed + introspect + apply; joins an attempt already running for the service. */
   #attempt(name: string, onProgress?: IntrospectProgress): Promise<void> {
-    const tracking = this.#tracking.get(name)!;
+    const tracking = this.#tracking.get(name);
+    if (!tracking) return Promise.resolve(); // removed meanwhile
     if (tracking.running) return tracking.running;
     const run = this.#bringUp(name, onProgress).finally(() => {
       tracking.running = null;
@@ -183,7 +276,7 @@ export class Catalog {
         tracking.connected = true;
       }
       const schema = await state.connector.introspect(onProgress);
-      if (this.#closed) return;
+      if (this.#closed || this.#states.get(name) !== state) return; // closed or removed meanwhile
       await this.#mirror.applyServiceSchema(name, schema);
       state.schema = schema;
       tracking.tables = new Map(schema.tables.map((t) => [t.name, t]));
@@ -191,6 +284,7 @@ export class Catalog {
       state.error = null;
       state.lastRefresh = new Date();
       tracking.nextDelay = this.#retryMs;
+      this.relationships.serviceChanged(name);
       if (tracking.retryTimer) {
         clearTimeout(tracking.retryTimer);
         tracking.retryTimer = null;
@@ -211,8 +305,8 @@ export class Catalog {
   }
 
   #scheduleRetry(name: string): void {
-    const tracking = this.#tracking.get(name)!;
-    if (this.#closed || tracking.retryTimer) return;
+    const tracking = this.#tracking.get(name);
+    if (this.#closed || !tracking || tracking.retryTimer) return;
     const delay = tracking.nextDelay;
     tracking.nextDelay = Math.min(delay * 2, MAX_RETRY_MS);
     tracking.retryTimer = setTimeout(() => {

@@ -9,8 +9,8 @@ import { PgError, type PgNotice } from "../common/pg-error.ts";
 import type { EncodedRow, FieldDescription } from "../common/row.ts";
 import type { FormatCode } from "../common/values.ts";
 import type { SourceSchema } from "../connectors/spi.ts";
-import { applyWanted } from "./mirror-ddl.ts";
-import { buildWanted } from "./mirror-model.ts";
+import { applyWanted, type SqlRunner } from "./mirror-ddl.ts";
+import { buildWanted, type WantedRelation } from "./mirror-model.ts";
 import { ensureRoles, openPglite } from "./mirror-pglite.ts";
 import {
   type Backend,
@@ -24,7 +24,16 @@ import {
   runText,
   syncMessage,
 } from "./mirror-protocol.ts";
+import {
+  addRelationshipDdl,
+  dropRelationshipDdl,
+  planRelationshipDdl,
+  type RelationshipColumn,
+  relationshipForeignKeys,
+  withRelationshipColumns,
+} from "./mirror-relationships.ts";
 import { Mutex } from "./mutex.ts";
+import type { Relationship } from "./relationships/types.ts";
 
 export interface MirrorOptions {
   /** null = in memory */
@@ -75,6 +84,17 @@ export interface Mirror {
     readBack?: string[],
   ): Promise<MirrorResult>;
   tableOid(service: string, table: string): number | undefined;
+  /**
+   * Publishes the relationships (virtual and discovered) as json columns and foreign keys, in one
+   * transaction, replacing the set applied before. Service schemas applied later keep them.
+   */
+  applyRelationships(relationships: readonly Relationship[]): Promise<void>;
+  /**
+   * What `*` over a mirror table stands for: its real columns and its always_fetch relationship
+   * columns; `hidden` when it also has relationship columns `*` leaves out. Undefined for a table
+   * the mirror does not hold.
+   */
+  starColumns(service: string, table: string): { columns: string[]; hidden: boolean } | undefined;
   close(): Promise<void>;
 }
 
@@ -117,6 +137,13 @@ class PgliteMirror implements Mirror {
   readonly #oids = new Map<string, Map<string, number>>();
   /** service → the SourceSchema last applied in this process, to make an unchanged refresh free */
   readonly #applied = new Map<string, string>();
+  /** service → the SourceSchema it was last applied from, to re-apply when relationships change */
+  readonly #schemas = new Map<string, SourceSchema>();
+  /** service → the relations the mirror holds for it now, relationship columns included */
+  #models = new Map<string, WantedRelation[]>();
+  /** service → table → its relationship columns */
+  #relationshipColumns = new Map<string, Map<string, RelationshipColumn[]>>();
+  #relationships: readonly Relationship[] = [];
   readonly serverVersion: string;
   readonly serverVersionNum: string;
   schemaVersion = 0;
@@ -157,8 +184,9 @@ class PgliteMirror implements Mirror {
     return this.#mutex.run(async () => {
       const fingerprint = JSON.stringify(schema);
       if (this.#applied.get(service) === fingerprint) return;
-      const wanted = buildWanted(schema);
-      const skipped = await this.#db.transaction((tx) => applyWanted(tx, service, wanted));
+      const schemas = new Map(this.#schemas).set(service, schema);
+      const skipped = await this.#applyAll(schemas, this.#relationships, [service]);
+      this.#schemas.set(service, schema);
       this.#applied.set(service, fingerprint);
       this.schemaVersion++;
       await this.loadOids(service);
@@ -168,12 +196,74 @@ class PgliteMirror implements Mirror {
     });
   }
 
+  async applyRelationships(relationships: readonly Relationship[]): Promise<void> {
+    return this.#mutex.run(async () => {
+      const skipped = await this.#applyAll(this.#schemas, relationships, null);
+      this.#relationships = relationships;
+      this.schemaVersion++;
+      // a view that gained or lost a relationship column was rebuilt
+      await this.loadOids();
+      if (skipped.length > 0) {
+        this.#options.warn?.("mirror could not publish every relationship", { service: "*", skipped });
+      }
+    });
+  }
+
+  starColumns(service: string, table: string): { columns: string[]; hidden: boolean } | undefined {
+    const relation = this.#models.get(service)?.find((r) => r.name === table);
+    if (!relation) return undefined;
+    const extra = this.#relationshipColumns.get(service)?.get(table) ?? [];
+    const names = new Set(extra.map((c) => c.name));
+    const always = new Set(extra.filter((c) => c.alwaysFetch).map((c) => c.name));
+    return {
+      columns: relation.columns.map((c) => c.name).filter((n) => !names.has(n) || always.has(n)),
+      hidden: extra.some((c) => !c.alwaysFetch),
+    };
+  }
+
+  /**
+   * One transaction: the relationships' keys come off, the services in `changed` (null: every
+   * service whose relationship columns differ) are brought to their wanted state, the keys go back.
+   * The in-memory model is replaced only when the transaction committed.
+   */
+  async #applyAll(
+    schemas: ReadonlyMap<string, SourceSchema>,
+    relationships: readonly Relationship[],
+    changed: string[] | null,
+  ): Promise<string[]> {
+    const skipped: string[] = [];
+    const models = new Map(this.#models);
+    const columns = new Map(this.#relationshipColumns);
+    const toApply: string[] = [];
+    for (const [service, schema] of schemas) {
+      if (changed !== null && !changed.includes(service)) continue;
+      const built = withRelationshipColumns(service, buildWanted(schema), relationships, skipped);
+      if (changed === null && JSON.stringify(built.wanted) === JSON.stringify(models.get(service))) continue;
+      models.set(service, built.wanted);
+      columns.set(service, built.columns);
+      toApply.push(service);
+    }
+    await this.#db.transaction(async (tx) => {
+      const db = tx as SqlRunner;
+      await dropRelationshipDdl(db, models);
+      for (const service of toApply) skipped.push(...(await applyWanted(db, service, models.get(service)!)));
+      const steps = planRelationshipDdl(relationshipForeignKeys(relationships), models, skipped);
+      await addRelationshipDdl(db, steps, skipped);
+    });
+    this.#models = models;
+    this.#relationshipColumns = columns;
+    return skipped;
+  }
+
   async dropServiceSchema(service: string): Promise<void> {
     checkServiceName(service);
     return this.#mutex.run(async () => {
       await this.#db.exec(`DROP SCHEMA IF EXISTS "${service.replaceAll('"', '""')}" CASCADE`);
       this.#applied.delete(service);
       this.#oids.delete(service);
+      this.#schemas.delete(service);
+      this.#models.delete(service);
+      this.#relationshipColumns.delete(service);
       this.schemaVersion++;
     });
   }

@@ -10,6 +10,9 @@ const redactPaths = [
   "key",
   "*.key",
   "headers.authorization",
+  'headers["x-api-key"]',
+  "*.headers.authorization",
+  '*.headers["x-api-key"]',
   "*.url",
   "url",
 ];

@@ -6,9 +6,13 @@ export function demoDataDir(stateDir: string): string {
   return join(resolve(stateDir), "demo");
 }
 
+/** The demo's admin API key (printed at start; never use it outside the demo). */
+export const demoAdminKey = "weft-demo-admin-key";
+
 /**
  * The configuration `weft serve` runs without a config file: the two embedded demo
- * services (hr, crm) as SQLite files under `<stateDir>/demo/`, user weft/weft.
+ * services (hr, crm) as SQLite files under `<stateDir>/demo/`, user weft/weft, admin API key
+ * `demoAdminKey`.
  */
 export function demoConfig(stateDir: string): WeftConfig {
   const absolute = resolve(stateDir);
@@ -26,5 +30,7 @@ export function demoConfig(stateDir: string): WeftConfig {
       { name: "hr", kind: "sqlite", path: join(dataDir, "hr.db") },
       { name: "crm", kind: "sqlite", path: join(dataDir, "crm.db") },
     ],
+    // the demo listens on 127.0.0.1 only; a fixed, printed key lets `weft rel` and curl work out of the box
+    admin: { keys: [{ name: "demo", key: demoAdminKey, role: "admin" }] },
   };
 }

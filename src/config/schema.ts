@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseByteSize } from "./byte-size.ts";
+import { catalogStoreSchema, configRelationshipSchema } from "./relationships-schema.ts";
 import { authMethods, configDefaults, logLevels } from "./types.ts";
 
 /**
@@ -55,6 +56,12 @@ const serviceSchema = z.strictObject({
   readOnly: booleanField.optional(),
 });
 
+const adminKeySchema = z.strictObject({
+  name: nonEmpty,
+  key: z.string().min(16, "must be at least 16 characters (a random secret, e.g. openssl rand -hex 24)"),
+  role: z.enum(["admin", "read"]),
+});
+
 export const rawConfigSchema = z.strictObject({
   listen: listenSchema.default({
     host: configDefaults.host,
@@ -71,6 +78,9 @@ export const rawConfigSchema = z.strictObject({
   tls: z.strictObject({ cert: nonEmpty, key: nonEmpty }).nullable().default(null),
   log: z.strictObject({ level: z.enum(logLevels).default("info") }).default({ level: "info" }),
   services: z.array(serviceSchema).default([]),
+  relationships: z.array(configRelationshipSchema).default([]),
+  catalog: catalogStoreSchema.default({ store: "file" }),
+  admin: z.strictObject({ keys: z.array(adminKeySchema).default([]) }).default({ keys: [] }),
   limits: z
     .strictObject({ queryMemory: byteSizeField.default(configDefaults.queryMemory) })
     .default({ queryMemory: configDefaults.queryMemory }),

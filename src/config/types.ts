@@ -1,3 +1,4 @@
+import type { DeclaredRelationship } from "../catalog/relationships/relationship-catalog.ts";
 import type { ServiceConfig, ServiceKind } from "../connectors/spi.ts";
 
 /** How clients prove who they are; the wire layer implements each. */
@@ -31,9 +32,35 @@ export interface WeftConfig {
   log: { level: string };
   /** sqlite paths are absolute */
   services: ServiceConfig[];
+  /** relationships the config file declares (read-only at run time); absent means none */
+  relationships?: ConfigRelationship[];
+  /** where relationships added at run time are kept; absent means the file store */
+  catalog?: CatalogStoreConfig;
+  /** HTTP admin API keys; absent or empty: every /api/v2 call is refused (401) */
+  admin?: AdminConfig;
   /** resource limits; absent means the defaults */
   limits?: LimitsConfig;
 }
+
+export type AdminRole = "admin" | "read";
+
+export interface AdminKey {
+  /** who holds it, for logs */
+  name: string;
+  key: string;
+  /** read: GET only; admin: every call */
+  role: AdminRole;
+}
+
+export interface AdminConfig {
+  keys: AdminKey[];
+}
+
+/** A relationship of the config file: `at` is its path there (`relationships[2]`) for errors. */
+export type ConfigRelationship = DeclaredRelationship;
+
+/** file: `<stateDir>/catalog.json`; postgres: one table in a PostgreSQL database, shared by instances */
+export type CatalogStoreConfig = { store: "file" } | { store: "postgres"; url: string; table: string };
 
 export interface LimitsConfig {
   /** bytes the operators of one cross-service query may hold (hash tables, sorts, groups) */

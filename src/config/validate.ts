@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ConfigError } from "./config-error.ts";
 import type { RawConfig } from "./schema.ts";
-import type { UserConfig, WeftConfig } from "./types.ts";
+import type { AdminConfig, UserConfig, WeftConfig } from "./types.ts";
+import { validateCatalogStore, validateRelationships } from "./validate-relationships.ts";
 import { validateService } from "./validate-service.ts";
 
 /** Rules that span fields, and paths resolved against the config file's folder. */
@@ -41,7 +42,31 @@ export function validateConfig(raw: RawConfig, baseDir: string): WeftConfig {
     log: { level: raw.log.level },
     services,
     limits: { queryMemory: raw.limits.queryMemory },
+    relationships: validateRelationships(raw.relationships, new Set(names.keys())),
+    catalog: validateCatalogStore(raw.catalog),
+    admin: validateAdmin(raw),
   };
+}
+
+function validateAdmin(raw: RawConfig): AdminConfig {
+  const names = new Map<string, number>();
+  const keys = new Map<string, number>();
+  raw.admin.keys.forEach((k, i) => {
+    const sameName = names.get(k.name);
+    if (sameName !== undefined) {
+      throw new ConfigError(
+        `admin.keys[${i}].name`,
+        `duplicate key name "${k.name}" (also admin.keys[${sameName}])`,
+      );
+    }
+    const sameKey = keys.get(k.key);
+    if (sameKey !== undefined) {
+      throw new ConfigError(`admin.keys[${i}].key`, `the same key as admin.keys[${sameKey}]`);
+    }
+    names.set(k.name, i);
+    keys.set(k.key, i);
+  });
+  return { keys: raw.admin.keys.map((k) => ({ name: k.name, key: k.key, role: k.role })) };
 }
 
 function validateUsers(raw: RawConfig): UserConfig[] {

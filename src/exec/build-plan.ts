@@ -27,6 +27,7 @@ import { nestedLoopJoin } from "./operators/nested-loop-join.ts";
 import { project } from "./operators/project.ts";
 import { sort } from "./operators/sort.ts";
 import { topN } from "./operators/top-n.ts";
+import { buildRelationshipFetch } from "./relationship-fetch-build.ts";
 import type { EvalContext, RowSource } from "./row-source.ts";
 import type { AggregateOverload } from "./scalar/index.ts";
 
@@ -185,6 +186,8 @@ function buildNode(plan: QueryPlan, env: BuildEnv): RowSource {
       return applyOperator(plan, env, buildPlan);
     case "lateral-apply":
       return lateralApplyOperator(plan, env, buildPlan);
+    case "relationship-fetch":
+      return buildRelationshipFetch(plan, env, buildPlan);
   }
 }
 

@@ -25,6 +25,8 @@ const textLabels: Record<string, string> = {
   Evaluations: "Evaluations",
   "Cache Hits": "Cache hits",
   "Cached Lookup": "Lookup in cached rows",
+  "Key Comparison": "Key comparison",
+  "Key Filter Kept In Memory": "Key filter kept in memory",
 };
 
 export function renderExplainText(root: ExplainNode, totals: ExplainTotals = {}): string[] {

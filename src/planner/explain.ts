@@ -9,8 +9,15 @@ import type { Value } from "../common/values.ts";
 import type { NativeQuery } from "../connectors/spi.ts";
 import type { BoundAggregate } from "./bound-expr.ts";
 import { withKeyFilter } from "./fragment-key-filter.ts";
+import { withKeyFilters } from "./fragment-key-filter-many.ts";
 import { withLimitOne, withNullKeyProbe } from "./fragment-probe.ts";
-import type { ApplyPlan, LateralApplyPlan, QueryPlan, RemoteScanPlan } from "./query-plan.ts";
+import type {
+  ApplyPlan,
+  LateralApplyPlan,
+  QueryPlan,
+  RelationshipFetchPlan,
+  RemoteScanPlan,
+} from "./query-plan.ts";
 
 /** What one plan node did during EXPLAIN ANALYZE (time is inclusive of its inputs, like PostgreSQL's). */
 export interface NodeStats {
@@ -273,6 +280,8 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       n.children.push(sub);
       return n;
     }
+    case "relationship-fetch":
+      return relationshipFetchNode(p, p.fetches.length, ctx, env, walk);
     case "init-params": {
       // without ANALYZE the computed parameters are NULL placeholders: EXPLAIN does not run the subqueries
       ctx.params = [
@@ -293,6 +302,49 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       return n;
     }
   }
+}
+
+/** One node per relationship column, the first one's input below them all. */
+function relationshipFetchNode(
+  p: RelationshipFetchPlan,
+  upTo: number,
+  ctx: ParamCtx,
+  env: ExplainEnv,
+  walk: Walk,
+): ExplainNode {
+  const f = p.fetches[upTo - 1];
+  const first = f.steps[0];
+  const n: ExplainNode = {
+    nodeType: "Relationship Fetch",
+    title: `Relationship Fetch "${f.column}" (${f.type}, batches of ${first.batchSize}, ${first.concurrency} in flight)`,
+    props: [
+      ["Relationship", f.relationship],
+      ["Relationship Type", f.type],
+      ["Key Comparison", f.keyComparison],
+      ["Batch Size", first.batchSize],
+      ["Batches In Flight", first.concurrency],
+      ["Steps", f.steps.length],
+      ["Where", "in memory"],
+    ],
+    children: [],
+  };
+  n.children.push(upTo > 1 ? relationshipFetchNode(p, upTo - 1, ctx, env, walk) : walk(p.input, "Outer"));
+  f.steps.forEach((s, i) => {
+    const keyed = withKeyFilters(s.scan.fragment, s.remoteKeys, ctx.params.length + 1);
+    const child = remoteScan(
+      s.scan,
+      keyed,
+      [...ctx.params, ...s.remoteKeys.map(() => [null])],
+      [...ctx.paramTypes, ...s.remoteKeyTypes.map((t) => arrayOf(t))],
+      env,
+    );
+    const what = f.steps.length === 2 ? (i === 0 ? " (junction)" : " (target)") : "";
+    child.title += s.keptKeys ? `${what}, read whole once` : `${what} per batch of keys`;
+    if (s.keptKeys) child.props.push(["Key Filter Kept In Memory", s.keptKeys]);
+    child.relationship = "Inner";
+    n.children.push(child);
+  });
+  return n;
 }
 
 function remoteScan(

@@ -1,4 +1,5 @@
 import type { Node, SelectStmt } from "@pgsql/types";
+import type { Relationship } from "../catalog/relationships/types.ts";
 import { PgError, SqlState } from "../common/pg-error.ts";
 import { Oid } from "../common/pg-types.ts";
 import type { Value } from "../common/values.ts";
@@ -39,6 +40,8 @@ import {
 } from "./plan-apply.ts";
 import { planInnerRegion } from "./plan-inner-region.ts";
 import { bindWithinGroupAggregate } from "./plan-ordered-set.ts";
+import { addRelationshipKeys, realColumns, withRelationshipFetch } from "./plan-relationship.ts";
+import { hiddenFromStar, withRelationshipColumns } from "./plan-relationship-catalog.ts";
 import { planSetOperationOrValues } from "./plan-setop.ts";
 import {
   clientParamCount,
@@ -73,6 +76,8 @@ export interface PlannerCatalog {
   compileFragment(service: string, fragment: Node, params: Value[], paramTypes: number[]): NativeQuery;
   /** rows this fragment returned when it last ran to the end (refines estimates); undefined when unknown */
   observedRows?(service: string, fragment: Node): number | undefined;
+  /** the relationships of a table (virtual and discovered): its relationship columns */
+  relationships?(service: string, table: string): readonly Relationship[];
 }
 
 export interface PlanInput {
@@ -129,6 +134,8 @@ export type JoinTree =
  */
 export function planSelect(stmt: SelectStmt, input: PlanInput): QueryPlan {
   try {
+    // relationship columns are columns of their tables from here on (plan-relationship-catalog.ts)
+    input = withRelationshipColumns(input);
     stmt = moveCorrelatedOnToWhere(inlineCtes(stmt), input.catalog);
     stmt = rewriteJoinUsing(decorrelateSubqueries(stmt, input.catalog), input.catalog);
     stmt = eagerAggregate(stmt, input.catalog, input.params);
@@ -254,6 +261,8 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
     for (const ref of columnRefs(node, { stars: false, subqueries: true })) exprsUsed.push(bindFull(ref));
   const needed = new Set<number>();
   for (const e of exprsUsed) columnsOf(e, needed);
+  // a relationship column is computed from its key columns: the scan returns them too
+  addRelationshipKeys(scans, needed);
   // every pre-grouping apply column is in the row, right after the joined columns
   const preScan = scans.find((s) => s.apply === "pre");
   if (preScan) for (let i = 0; i < preScan.table.columns.length; i++) needed.add(preScan.offset + i);
@@ -523,19 +532,34 @@ function planJoinTree(
   remap: (e: BoundExpr) => BoundExpr,
 ): QueryPlan {
   if (tree.kind === "scan") {
-    const scanPlan = tree.scan.derived
-      ? planDerivedScan(tree.scan, layout.perScan.get(tree.scan.id)!, input)
-      : planScan(tree.scan, layout, input);
-    if (tree.scan.keptInMemory.length === 0) return scanPlan;
     const base = firstCompactIndex(tree.scan, layout);
-    const predicate = boundAnd(tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base)));
-    return {
-      kind: "filter",
-      input: scanPlan,
-      predicate,
-      columns: scanPlan.columns,
-      estimate: scanPlan.estimate,
-    };
+    // planning the scan decides what its service refuses, so this is read after
+    const kept = () => tree.scan.keptInMemory.map((c) => shift(remap(bind(c)), -base));
+    const filtered = (plan: QueryPlan, predicates: BoundExpr[]): QueryPlan =>
+      predicates.length === 0
+        ? plan
+        : {
+            kind: "filter",
+            input: plan,
+            predicate: boundAnd(predicates),
+            columns: plan.columns,
+            estimate: plan.estimate,
+          };
+    if (tree.scan.derived)
+      return filtered(planDerivedScan(tree.scan, layout.perScan.get(tree.scan.id)!, input), kept());
+    // the service's columns come first, so what reads only them filters before relationships are fetched
+    const scanPlan = planScan(tree.scan, layout, input);
+    const width = scanPlan.columns.length;
+    const all = kept();
+    const below = all.filter((e) => [...columnsOf(e)].every((i) => i < width));
+    const above = all.filter((e) => !below.includes(e));
+    const fetched = withRelationshipFetch(
+      filtered(scanPlan, below),
+      tree.scan,
+      layout.perScan.get(tree.scan.id)!,
+      input,
+    );
+    return filtered(fetched, above);
   }
   if (tree.right.kind === "scan" && tree.right.scan.lateral)
     return planLateralJoin(tree, tree.right.scan, scans, layout, input, bind, remap);
@@ -777,7 +801,8 @@ function equiKey(
 }
 
 function planScan(scan: Scan, layout: Layout, input: PlanInput): RemoteScanPlan {
-  const cols = layout.perScan.get(scan.id)!;
+  // relationship columns are added above the scan (plan-relationship.ts)
+  const cols = realColumns(scan.table, layout.perScan.get(scan.id)!);
   const columns: PlanColumn[] = cols.map((i) => {
     const c = scan.table.columns[i];
     return { name: c.name, oid: c.type.oid, typmod: c.type.typmod };
@@ -1211,7 +1236,9 @@ function expandTargets(stmt: SelectStmt, scans: Scan[]): Target[] {
       const qualifier = ref.fields.length >= 2 ? ref.fields[ref.fields.length - 2].String?.sval : null;
       for (const s of scans) {
         if (s.apply || (qualifier && s.alias !== qualifier)) continue;
-        for (const c of s.table.columns) out.push({ node: columnRef([s.alias, c.name]), name: c.name });
+        s.table.columns.forEach((c, i) => {
+          if (!hiddenFromStar(s.table, i)) out.push({ node: columnRef([s.alias, c.name]), name: c.name });
+        });
       }
       continue;
     }

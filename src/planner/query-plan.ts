@@ -93,7 +93,62 @@ export type QueryPlan =
   | ValuesPlan
   | InitParamsPlan
   | ApplyPlan
-  | LateralApplyPlan;
+  | LateralApplyPlan
+  | RelationshipFetchPlan;
+
+/**
+ * Relationship columns of one table (plan-relationship.ts): right above the table's scan, each
+ * input row gets one json column per relationship read, its value fetched from the related
+ * table(s) in batched key queries (never one per row). The output is the input's columns, then
+ * one column per fetch, in order.
+ */
+export interface RelationshipFetchPlan {
+  readonly kind: "relationship-fetch";
+  readonly input: QueryPlan;
+  readonly fetches: readonly RelationshipFetch[];
+  readonly columns: PlanColumn[];
+  readonly estimate: number;
+}
+
+/** One relationship column: how its key is read and which batched steps fetch its value. */
+export interface RelationshipFetch {
+  /** the column's name (the relationship's alias, else its name) */
+  readonly column: string;
+  readonly relationship: string;
+  readonly type: "belongs_to" | "has_one" | "has_many" | "many_many";
+  readonly keyComparison: string;
+  /** the key of the input row, normalised for the comparison (one per key column) */
+  readonly parentKeys: readonly BoundExpr[];
+  /** belongs_to/has_one/has_many: one step (the related table); many_many: junction, then target */
+  readonly steps: readonly RelationshipStep[];
+  /** the target's columns (all of them, in order) as row_to_json names them */
+  readonly targetColumns: readonly PlanColumn[];
+  /** has_many/many_many: the target columns its rows are ordered by (its primary key, else all) */
+  readonly orderBy: readonly number[];
+}
+
+/**
+ * One batched fetch: `scan` (a plain remote scan) gets `remoteKeys[i] = ANY($n+i)` per batch,
+ * each array holding the batch's keys converted by `toRemote[i]` (a key that does not convert
+ * cannot match and is left out). Fetched rows are matched exactly in memory by `rowKeys`, so the
+ * remote predicate may return more (a case-insensitive collation) but never fewer rows.
+ */
+export interface RelationshipStep {
+  readonly scan: RemoteScanPlan;
+  readonly remoteKeys: readonly Node[];
+  /** over a one-column row holding a normalised key: the value sent for `remoteKeys[i]` */
+  readonly toRemote: readonly BoundExpr[];
+  readonly remoteKeyTypes: readonly TypeOid[];
+  /** over a fetched row: its normalised key, comparable with the keys that fetched it */
+  readonly rowKeys: readonly BoundExpr[];
+  readonly keyTypes: readonly TypeOid[];
+  /** many_many junction step: over a junction row, the normalised keys of the target */
+  readonly nextKeys?: readonly BoundExpr[];
+  /** why the key predicate could not be sent (the whole table is read instead), for EXPLAIN */
+  readonly keptKeys?: string;
+  readonly batchSize: number;
+  readonly concurrency: number;
+}
 
 /**
  * A LATERAL subquery no rewrite could turn into a join: an apply (see ApplyPlan: planned once

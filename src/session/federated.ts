@@ -50,6 +50,7 @@ export function plannerCatalog(catalog: Catalog, resolver: RelationResolver): Pl
     compileFragment: (service, fragment, params, paramTypes) =>
       compileFragment(catalog, service, fragment, params, paramTypes),
     observedRows: (service, fragment) => catalog.observedRows.get(service, fragment),
+    relationships: (service, table) => catalog.relationships.forTable(service, table),
   };
 }
 

@@ -32,6 +32,8 @@ export interface RelationResolver {
   isService(schema: string): boolean;
   /** the first service on the search path that has this table */
   serviceForUnqualified(table: string): string | null;
+  /** the relationship columns of a table (computed by Weft, unknown to the service) */
+  relationshipColumns?(service: string, table: string): readonly string[];
 }
 
 const verbs: Record<string, Verb> = {
@@ -82,16 +84,19 @@ export function routeStatement(ast: Node, resolver: RelationResolver): Route {
 
 function routeQuery(ast: Node, verb: Verb, resolver: RelationResolver): Route {
   const services = new Set<string>();
+  const tables: { service: string; table: string }[] = [];
   let catalogTables = 0;
   for (const rel of referencedRelations(ast)) {
-    if (rel.schema !== null) {
-      if (resolver.isService(rel.schema)) services.add(rel.schema);
-      else catalogTables++;
-      continue;
-    }
-    const service = resolver.serviceForUnqualified(rel.name);
-    if (service) services.add(service);
-    else catalogTables++;
+    const service =
+      rel.schema !== null
+        ? resolver.isService(rel.schema)
+          ? rel.schema
+          : null
+        : resolver.serviceForUnqualified(rel.name);
+    if (service) {
+      services.add(service);
+      tables.push({ service, table: rel.name });
+    } else catalogTables++;
   }
   if (services.size === 0) {
     if (verb !== "SELECT") {
@@ -120,7 +125,43 @@ function routeQuery(ast: Node, verb: Verb, resolver: RelationResolver): Route {
     );
   }
   const [service] = services;
-  return { kind: "service", service, verb, write: verb !== "SELECT" || hasLockingClause(ast) };
+  const write = verb !== "SELECT" || hasLockingClause(ast);
+  // the service has no relationship columns: Weft's planner computes them (rule 5 for the mirror too)
+  if (readsRelationshipColumn(ast, tables, resolver)) {
+    if (write)
+      throw new PgError(SqlState.featureNotSupported, "relationship columns can only be read by SELECT", {
+        hint: "Write the key columns the relationship reads instead.",
+      });
+    return { kind: "federated", services: [service] };
+  }
+  return { kind: "service", service, verb, write };
+}
+
+/**
+ * Whether a column reference names a relationship column of one of the statement's tables. A
+ * real column of another table with the same name also counts: the planner then runs the
+ * statement, which is slower but returns the same rows.
+ */
+function readsRelationshipColumn(
+  ast: Node,
+  tables: { service: string; table: string }[],
+  resolver: RelationResolver,
+): boolean {
+  if (!resolver.relationshipColumns) return false;
+  const names = new Set<string>();
+  for (const t of tables) for (const n of resolver.relationshipColumns(t.service, t.table)) names.add(n);
+  if (names.size === 0) return false;
+  const walk = (node: unknown): boolean => {
+    if (node === null || typeof node !== "object") return false;
+    if (Array.isArray(node)) return node.some(walk);
+    const ref = (node as { ColumnRef?: { fields?: { String?: { sval?: string } }[] } }).ColumnRef;
+    if (ref) {
+      const last = ref.fields?.[ref.fields.length - 1]?.String?.sval;
+      return last !== undefined && names.has(last);
+    }
+    return Object.values(node).some(walk);
+  };
+  return walk(ast);
 }
 
 function hasLockingClause(ast: Node): boolean {

@@ -1,5 +1,6 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Mirror } from "../catalog/mirror.ts";
+import type { QueryMetrics } from "../common/query-metrics.ts";
 import type { DescribeCache } from "./describe-cache.ts";
 import type { RelationResolver } from "./route.ts";
 
@@ -13,6 +14,8 @@ export interface SessionDeps {
   describeCache: DescribeCache;
   /** bytes one cross-service query's operators may hold (config limits.queryMemory; default 1 GB) */
   queryMemory?: number;
+  /** counts statements by route (GET /metrics) */
+  metrics?: QueryMetrics;
 }
 
 /** Resolves table names against the services of the catalog and a session's search_path. */
@@ -25,5 +28,7 @@ export function catalogResolver(catalog: Catalog, searchPath: string[]): Relatio
       }
       return null;
     },
+    relationshipColumns: (service, table) =>
+      catalog.relationships.forTable(service, table).map((r) => r.alias ?? r.name),
   };
 }

@@ -30,6 +30,7 @@ import type { SessionDeps } from "./session-deps.ts";
 import { applySet } from "./set-command.ts";
 import { SessionSettings } from "./settings.ts";
 import { cancellableSleep } from "./sleep.ts";
+import { expandStars, mirrorStarTables } from "./star-expansion.ts";
 import { Transactions } from "./transactions.ts";
 
 /** A statement parsed, routed and (for extended protocol) described. */
@@ -123,7 +124,9 @@ export class WeftSession implements Session {
     try {
       for (const parsed of statements) {
         const analyzed = this.analyze(parsed);
-        analyzed.textStart = parsed.location + leadingSpace(sql, parsed.location);
+        // a statement whose stars were expanded was parsed again from its own text
+        analyzed.textStart =
+          analyzed.parsed === parsed ? parsed.location + leadingSpace(sql, parsed.location) : 0;
         const execution = await this.startExecution(analyzed, [], [], [], null);
         if (execution.fields) out.rowDescription(execution.fields);
         let count = 0;
@@ -222,7 +225,10 @@ export class WeftSession implements Session {
         "current transaction is aborted, commands ignored until end of transaction block",
       );
     }
-    return { parsed, route: this.route(parsed), paramTypes: [], fields: null };
+    // Stars over tables with relationship columns become explicit lists, so `*` leaves out those
+    // not marked always_fetch.
+    const statement = expandStars(parsed, mirrorStarTables(this.deps.mirror, this.resolver())) ?? parsed;
+    return { parsed: statement, route: this.route(statement), paramTypes: [], fields: null };
   }
 
   /** Service routes are remembered per text, search_path and schema version (see DescribeCache). */
@@ -325,6 +331,7 @@ export class WeftSession implements Session {
   ): Promise<Execution> {
     const route = analyzed.route!;
     const parsed = analyzed.parsed!;
+    this.deps.metrics?.statement(route.kind);
     switch (route.kind) {
       case "transaction":
         return tagOnly(await this.transactionCommand(route.stmt));

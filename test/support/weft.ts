@@ -5,9 +5,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RelationshipInput } from "../../src/catalog/relationships/types.ts";
 import { demoConfig, demoDataDir, type ServiceConfig, type WeftConfig } from "../../src/config.ts";
 import { ensureDemoData } from "../../src/demo/index.ts";
 import { type RunningWeft, startWeft } from "../../src/main.ts";
+
+/** A relationship as the config file's `relationships:` section declares it (read-only at run time). */
+export type TestRelationship = RelationshipInput & { service: string; table: string };
 
 export interface TestWeftOptions {
   /** extra services, after the demo ones (or alone when demo is false) */
@@ -15,6 +19,8 @@ export interface TestWeftOptions {
   /** include the demo services hr and crm (default true) */
   demo?: boolean;
   auth?: WeftConfig["auth"];
+  /** relationships declared as in the config file; they are checked against the tables at start */
+  relationships?: TestRelationship[];
   /** change anything else before start */
   configure?: (config: WeftConfig) => void;
 }
@@ -37,6 +43,12 @@ export async function startTestWeft(options: TestWeftOptions = {}): Promise<Test
   config.log = { level: "silent" };
   if (options.auth) config.auth = options.auth;
   config.services = [...(options.demo === false ? [] : config.services), ...(options.services ?? [])];
+  config.relationships = (options.relationships ?? []).map(({ service, table, ...input }, i) => ({
+    service,
+    table,
+    input,
+    at: `relationships[${i}]`,
+  }));
   options.configure?.(config);
 
   let weft: RunningWeft;

@@ -49,16 +49,24 @@ async function withFacts<T>(
   }
 }
 
-function assertPassed(name: string, r: ProcessResult): void {
+export function assertPassed(name: string, r: ProcessResult): void {
   assert.equal(r.code, 0, describeResult(name, r));
   assert.match(r.stdout, /: \d+ checks passed\n$/, describeResult(name, r));
 }
 
-export async function runJdbcCheck(target: ClientTarget): Promise<ProcessResult> {
+/** `extraArgs`: e.g. a virtual foreign key to find ("name|child(col) -> parent(col)") */
+export async function runJdbcCheck(target: ClientTarget, extraArgs: string[] = []): Promise<ProcessResult> {
   requireFile(pgjdbcJar, "pgjdbc (libpostgresql-jdbc-java)");
   const classes = await compileJdbcCheck();
   return withFacts(target, (files) =>
-    runProcess("java", ["-cp", `${pgjdbcJar}:${classes}`, "WeftJdbcCheck", target.url, files.properties]),
+    runProcess("java", [
+      "-cp",
+      `${pgjdbcJar}:${classes}`,
+      "WeftJdbcCheck",
+      target.url,
+      files.properties,
+      ...extraArgs,
+    ]),
   );
 }
 

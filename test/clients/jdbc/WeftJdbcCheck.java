@@ -38,12 +38,13 @@ public final class WeftJdbcCheck {
   }
 
   public static void main(String[] args) {
-    if (args.length != 2) {
-      System.err.println("usage: WeftJdbcCheck URL FACTS.properties");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: WeftJdbcCheck URL FACTS.properties [VIRTUAL_FK]");
       System.exit(2);
     }
     try {
-      run(args[0], loadFacts(args[1]));
+      run(args[0], loadFacts(args[1]), args.length > 2 ? args[2] : null);
+      if (args.length > 2) System.out.println("checked the virtual foreign key " + args[2]);
       System.out.println("WeftJdbcCheck: " + passed + " checks passed");
     } catch (CheckFailed e) {
       System.err.println("FAILED: " + e.getMessage());
@@ -103,7 +104,7 @@ public final class WeftJdbcCheck {
     return DriverManager.getConnection(jdbcUrl, props);
   }
 
-  private static void run(String url, Properties facts) throws SQLException {
+  private static void run(String url, Properties facts, String virtualKey) throws SQLException {
     try (Connection conn = connect(url)) {
       DatabaseMetaData meta = conn.getMetaData();
       equal("PostgreSQL", meta.getDatabaseProductName(), "database product name");
@@ -117,6 +118,7 @@ public final class WeftJdbcCheck {
       checkTables(meta);
       checkColumns(meta, facts);
       checkKeys(meta);
+      if (virtualKey != null) checkVirtualKey(meta, virtualKey);
       checkPreparedStatements(conn, facts);
       checkCursorFetch(conn, facts);
       checkErrors(conn);
@@ -214,6 +216,46 @@ public final class WeftJdbcCheck {
       }
     }
     check(foundDeptFk, "getImportedKeys(hr.employees) has the FK to hr.departments: " + imported);
+  }
+
+  /**
+   * A virtual relationship published as a foreign key: "name|fkSchema.fkTable(col) -> pkSchema.pkTable(col)"
+   * must be among the imported keys of the child table and the exported keys of the parent.
+   */
+  private static void checkVirtualKey(DatabaseMetaData meta, String expected) throws SQLException {
+    String[] parts = expected.split("\\|", 2);
+    String name = parts[0];
+    String key = parts[1];
+    String child = key.substring(0, key.indexOf('('));
+    String parent = key.substring(key.indexOf("-> ") + 3, key.lastIndexOf('('));
+    equal(key, findKey(meta.getImportedKeys(null, schemaOf(child), tableOf(child)), name),
+        "getImportedKeys(" + child + ") has the virtual foreign key " + name);
+    equal(key, findKey(meta.getExportedKeys(null, schemaOf(parent), tableOf(parent)), name),
+        "getExportedKeys(" + parent + ") has the virtual foreign key " + name);
+  }
+
+  private static String schemaOf(String qualified) {
+    return qualified.substring(0, qualified.indexOf('.'));
+  }
+
+  private static String tableOf(String qualified) {
+    return qualified.substring(qualified.indexOf('.') + 1);
+  }
+
+  /** The key named `name` as "fkSchema.fkTable(col) -> pkSchema.pkTable(col)", or every key seen. */
+  private static String findKey(ResultSet rs, String name) throws SQLException {
+    List<String> seen = new ArrayList<>();
+    try (rs) {
+      while (rs.next()) {
+        String fk =
+            rs.getString("FKTABLE_SCHEM") + "." + rs.getString("FKTABLE_NAME") + "(" + rs.getString("FKCOLUMN_NAME")
+                + ") -> " + rs.getString("PKTABLE_SCHEM") + "." + rs.getString("PKTABLE_NAME") + "("
+                + rs.getString("PKCOLUMN_NAME") + ")";
+        if (name.equals(rs.getString("FK_NAME"))) return fk;
+        seen.add(rs.getString("FK_NAME") + ": " + fk);
+      }
+    }
+    return "not found among " + seen;
   }
 
   private static void checkPreparedStatements(Connection conn, Properties facts) throws SQLException {

@@ -9,10 +9,11 @@ import { createPgDatabase, type TestDatabase } from "../../support/databases.ts"
 import { runProcess } from "../../support/run-process.ts";
 
 const weftBin = new URL("../../../bin/weft.mjs", import.meta.url).pathname;
-const env = { ...process.env, WEFT_PASSWORD: "s3cret" };
+const env = { ...process.env, WEFT_PASSWORD: "s3cret", WEFT_ADMIN_KEY: "cli-test-admin-key-0123456789" };
+const adminKeys = `admin: { keys: [ { name: ops, key: "\${WEFT_ADMIN_KEY}", role: admin } ] }\n`;
 
-function weft(args: string[]) {
-  return runProcess(process.execPath, [weftBin, ...args], { env, timeoutMs: 60_000 });
+function weft(args: string[], withEnv: NodeJS.ProcessEnv = env) {
+  return runProcess(process.execPath, [weftBin, ...args], { env: withEnv, timeoutMs: 60_000 });
 }
 
 let dir: string;
@@ -77,7 +78,11 @@ describe("weft CLI", () => {
   });
 
   test("serve runs a config; refresh re-reads a service's schema on the running server", async () => {
-    const path = await config("serve.yaml", `  - { name: shop, kind: postgres, url: "${db.url}" }\n`);
+    const path = await config(
+      "serve.yaml",
+      `  - { name: shop, kind: postgres, url: "${db.url}" }\n`,
+      adminKeys,
+    );
     const child = spawn(process.execPath, [weftBin, "serve", "--config", path], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -108,6 +113,7 @@ describe("weft CLI", () => {
         const unknown = await weft(["refresh", "--url", `http://127.0.0.1:${httpPort}`, "--service", "nope"]);
         assert.equal(unknown.code, 1);
         assert.match(unknown.stderr, /service "nope" does not exist/);
+        await relCommands(`http://127.0.0.1:${httpPort}`);
       } finally {
         await client.end();
       }
@@ -116,6 +122,93 @@ describe("weft CLI", () => {
     }
   });
 });
+
+/** weft rel add / list / rm against a server whose shop service has widget and gadget. */
+async function relCommands(url: string): Promise<void> {
+  const add = await weft([
+    "rel",
+    "add",
+    "shop.widget",
+    "--url",
+    url,
+    "--type",
+    "belongs_to",
+    "--field",
+    "id",
+    "--ref",
+    "shop.gadget.id",
+    "--alias",
+    "the_gadget",
+  ]);
+  assert.equal(add.code, 0, add.stderr);
+  assert.match(
+    add.stdout,
+    /added shop\.widget gadget_by_id \(alias the_gadget\): belongs_to \(id\) → shop\.gadget \(id\) \[virtual\]/,
+  );
+  const list = await weft(["rel", "list", "--url", url, "--service", "shop", "--table", "widget"]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /shop\.widget gadget_by_id/);
+  const listAll = await weft(["rel", "list", "--url", url, "--json"]);
+  assert.equal(listAll.code, 0, listAll.stderr);
+  const names = (JSON.parse(listAll.stdout) as { resource: { name: string }[] }).resource.map((r) => r.name);
+  assert.ok(names.includes("gadget_by_id"), listAll.stdout);
+  const badField = await weft([
+    "rel",
+    "add",
+    "shop.widget",
+    "--url",
+    url,
+    "--type",
+    "belongs_to",
+    "--field",
+    "nope",
+    "--ref",
+    "shop.gadget.id",
+  ]);
+  assert.equal(badField.code, 1);
+  assert.match(badField.stderr, /^weft rel add: 400: .*\(field field\)/);
+  const badRef = await weft([
+    "rel",
+    "add",
+    "shop.widget",
+    "--url",
+    url,
+    "--type",
+    "belongs_to",
+    "--field",
+    "id",
+    "--ref",
+    "gadget",
+  ]);
+  assert.equal(badRef.code, 2);
+  assert.match(badRef.stderr, /--ref must be/);
+  const badType = await weft([
+    "rel",
+    "add",
+    "shop.widget",
+    "--url",
+    url,
+    "--type",
+    "owns",
+    "--field",
+    "id",
+    "--ref",
+    "shop.gadget.id",
+  ]);
+  assert.equal(badType.code, 2);
+  const noKey = await weft(["rel", "list", "--url", url], { ...env, WEFT_ADMIN_KEY: "" });
+  assert.equal(noKey.code, 2);
+  assert.match(noKey.stderr, /no API key/);
+  const wrongKey = await weft(["rel", "list", "--url", url, "--key", "not-the-key"]);
+  assert.equal(wrongKey.code, 1);
+  assert.match(wrongKey.stderr, /401: unknown API key/);
+  const rm = await weft(["rel", "rm", "shop.widget", "gadget_by_id", "--url", url]);
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.match(rm.stdout, /removed shop\.widget gadget_by_id/);
+  const again = await weft(["rel", "rm", "shop.widget", "gadget_by_id", "--url", url]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /404/);
+}
 
 /** Reads the ports from the line `weft serve` prints once it listens. */
 function readyPorts(child: ChildProcess): Promise<{ sqlPort: number; httpPort: number }> {

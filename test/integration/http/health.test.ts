@@ -4,10 +4,14 @@ import { startTestWeft, type TestWeft } from "../../support/weft.ts";
 
 // The demo's two services plus one that cannot be reached.
 let weft: TestWeft;
+const ADMIN_KEY = "health-test-key-0123456789";
 
 before(async () => {
   weft = await startTestWeft({
     services: [{ name: "gone", kind: "postgres", url: "postgres://postgres@127.0.0.1:1/nothing" }],
+    configure: (config) => {
+      config.admin = { keys: [{ name: "test", key: ADMIN_KEY, role: "admin" }] };
+    },
   });
 });
 
@@ -16,7 +20,7 @@ after(async () => {
 });
 
 function get(path: string, method = "GET"): Promise<Response> {
-  return fetch(`http://127.0.0.1:${weft.httpPort}${path}`, { method });
+  return fetch(`http://127.0.0.1:${weft.httpPort}${path}`, { method, headers: { "x-api-key": ADMIN_KEY } });
 }
 
 describe("HTTP health and services", () => {

@@ -54,7 +54,7 @@ describe("loadConfig", () => {
 });
 
 describe("demoConfig", () => {
-  test("two sqlite services under <stateDir>/demo, user weft/weft, default listen", () => {
+  test("two sqlite services under <stateDir>/demo, user weft/weft, the demo admin key, default listen", () => {
     assert.deepEqual(demoConfig("/var/weft"), {
       listen: { host: "127.0.0.1", port: 5433, httpPort: 8433 },
       stateDir: "/var/weft",
@@ -68,6 +68,7 @@ describe("demoConfig", () => {
         { name: "hr", kind: "sqlite", path: "/var/weft/demo/hr.db" },
         { name: "crm", kind: "sqlite", path: "/var/weft/demo/crm.db" },
       ],
+      admin: { keys: [{ name: "demo", key: "weft-demo-admin-key", role: "admin" }] },
     });
   });
 

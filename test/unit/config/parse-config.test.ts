@@ -61,6 +61,9 @@ services:
         { name: "files", kind: "sqlite", path: "/etc/weft/data/files.db" },
       ],
       limits: { queryMemory: 512 * 1024 * 1024 },
+      admin: { keys: [] },
+      relationships: [],
+      catalog: { store: "file" },
     });
   });
 
@@ -76,6 +79,9 @@ services:
       log: { level: "info" },
       services: [],
       limits: { queryMemory: 1024 * 1024 * 1024 },
+      admin: { keys: [] },
+      relationships: [],
+      catalog: { store: "file" },
     });
   });
 
@@ -480,6 +486,47 @@ describe("parseConfig: tls", () => {
     assert.throws(
       () => parseConfig(`${user}tls: { cert: ./server.crt }`, dir, {}),
       (err: unknown) => err instanceof ConfigError && err.message === "tls.key: is required",
+    );
+  });
+});
+
+describe("parseConfig: admin keys", () => {
+  const key = "k".repeat(16);
+  test("keys with a role; the key may come from the environment", () => {
+    const config = parse(
+      `${user}admin: { keys: [ { name: ops, key: "${ref("ADMIN_KEY")}", role: admin }, { name: bi, key: ${key}, role: read } ] }`,
+      {
+        ADMIN_KEY: "a".repeat(20),
+      },
+    );
+    assert.deepEqual(config.admin, {
+      keys: [
+        { name: "ops", key: "a".repeat(20), role: "admin" },
+        { name: "bi", key, role: "read" },
+      ],
+    });
+  });
+
+  test("bad keys name the field at fault", () => {
+    assertConfigError(
+      `${user}admin: { keys: [ { name: ops, key: short, role: admin } ] }`,
+      "admin.keys[0].key",
+      "admin.keys[0].key: must be at least 16 characters (a random secret, e.g. openssl rand -hex 24)",
+    );
+    assertConfigError(
+      `${user}admin: { keys: [ { name: ops, key: ${key}, role: owner } ] }`,
+      "admin.keys[0].role",
+      "admin.keys[0].role: must be one of admin, read",
+    );
+    assertConfigError(
+      `${user}admin: { keys: [ { name: ops, key: ${key}, role: admin }, { name: ops, key: ${"x".repeat(16)}, role: read } ] }`,
+      "admin.keys[1].name",
+      'admin.keys[1].name: duplicate key name "ops" (also admin.keys[0])',
+    );
+    assertConfigError(
+      `${user}admin: { keys: [ { name: a, key: ${key}, role: admin }, { name: b, key: ${key}, role: read } ] }`,
+      "admin.keys[1].key",
+      "admin.keys[1].key: the same key as admin.keys[0]",
     );
   });
 });

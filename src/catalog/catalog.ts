@@ -20,6 +20,7 @@ import type { ComparableTypes } from "./relationships/key-comparison.ts";
 import { MemoryRelationshipStore } from "./relationships/memory-store.ts";
 import { CatalogRelationships, type DeclaredRelationship } from "./relationships/relationship-catalog.ts";
 import type { RelationshipStore } from "./relationships/store.ts";
+import { CatalogError } from "./relationships/types.ts";
 
 export type ServiceStatus = "connecting" | "up" | "down";
 
@@ -157,8 +158,26 @@ export class Catalog {
     return this.#states.get(config.name)!;
   }
 
-  /** Closes a service's connector and drops its schema from the mirror. */
+  /**
+   * Removes a service. Stored virtual relationships naming it (of its tables, to them, or through
+   * a junction in it) would be left pointing at nothing, so the removal is refused (409 over HTTP)
+   * until they are deleted; config-declared ones wait for the service to come back.
+   */
   async removeService(name: string): Promise<void> {
+    if (!this.#states.has(name)) throw unknownService(name);
+    const using = this.relationships.storedUsing(name);
+    if (using.length > 0) {
+      const names = using.map((r) => `"${r.name}" of ${r.service}.${r.table}`);
+      throw new CatalogError(
+        "conflict",
+        `service "${name}" is used by ${using.length === 1 ? "relationship" : "relationships"} ${names.join(", ")}; delete ${using.length === 1 ? "it" : "them"} first`,
+      );
+    }
+    await this.#detach(name);
+  }
+
+  /** Closes a service's connector and drops its schema from the mirror. */
+  async #detach(name: string): Promise<void> {
     const state = this.#states.get(name);
     const tracking = this.#tracking.get(name);
     if (!state || !tracking) throw unknownService(name);
@@ -177,7 +196,8 @@ export class Catalog {
 
   /** Replaces a service's connection settings: the old connector is closed, the new one introspected. */
   async updateService(config: ServiceConfig): Promise<ServiceState> {
-    await this.removeService(config.name);
+    // its relationships stay: the same service comes back with new connection settings
+    await this.#detach(config.name);
     return this.addService(config);
   }
 

@@ -124,6 +124,10 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       if (p.nullAware) n.props.push(["Null Aware", true]);
       if (p.residual) n.props.push(["Join Filter", "in memory"]);
       n.summary = `build ${p.build}, ${p.leftKeys.length} key${p.leftKeys.length > 1 ? "s" : ""}`;
+      if (p.atMostOne) {
+        n.props.push(["At Most One Match", p.atMostOne]);
+        n.summary += `, rows≈${p.estimate}, at most one match: ${p.atMostOne}`;
+      }
       n.children.push(walk(p.left, "Outer"), walk(p.right, "Inner"));
       return n;
     }
@@ -140,6 +144,10 @@ function describeNode(p: QueryPlan, env: ExplainEnv, ctx: ParamCtx, walk: Walk):
       if (p.nullAware) n.props.push(["Null Aware", true]);
       if (p.residual) n.props.push(["Join Filter", "in memory"]);
       n.summary = `keys from the ${p.outerSide} side to service "${p.inner.service}" (${kind}) in batches of ${p.batchSize}, ${p.concurrency} in flight; hash join past ${p.switchAt} outer rows`;
+      if (p.atMostOne) {
+        n.props.push(["At Most One Match", p.atMostOne]);
+        n.summary += `; at most one match: ${p.atMostOne}`;
+      }
       n.children.push(walk(p.outerSide === "left" ? p.left : p.right, "Outer"));
       const keyed = withKeyFilter(p.inner.fragment, p.innerKeyAlias, p.innerKeyColumn, ctx.params.length + 1);
       const inner = remoteScan(

@@ -1,5 +1,6 @@
 import type { Node } from "@pgsql/types";
 import { type BoundExpr, boundAnd } from "./bound-expr.ts";
+import { type AtMostOne, cardinalityEstimate, describeAtMostOne } from "./join-cardinality.ts";
 import { chooseJoinOrder } from "./join-order.ts";
 import type { JoinTree, Scan } from "./plan-select.ts";
 import { planSameServiceSubtree, type SubtreeContext, scansIn } from "./plan-subtree.ts";
@@ -12,6 +13,8 @@ export interface RegionContext extends SubtreeContext {
   planUnit: (tree: JoinTree) => QueryPlan;
   scansOf: (e: BoundExpr) => Scan[];
   equiKey: (e: BoundExpr, leftIds: Set<number>) => { left: BoundExpr; right: BoundExpr; type: number } | null;
+  /** the relationship that makes full-width keys `left[i] = right[i]` at most one match per referencing row */
+  atMostOne: (left: BoundExpr[], right: BoundExpr[]) => AtMostOne | null;
   chooseBindJoin: (
     joinType: "inner",
     left: QueryPlan,
@@ -84,6 +87,7 @@ export function planInnerRegion(tree: JoinTree, ctx: RegionContext): QueryPlan |
     const rightKeys: BoundExpr[] = [];
     const keyTypes: number[] = [];
     const residual: BoundExpr[] = [];
+    const fullKeys: { left: BoundExpr[]; right: BoundExpr[] } = { left: [], right: [] };
     for (const c of ready) {
       const bound = ctx.bind(c);
       const key = ctx.equiKey(bound, joined);
@@ -91,8 +95,12 @@ export function planInnerRegion(tree: JoinTree, ctx: RegionContext): QueryPlan |
         leftKeys.push(local(key.left));
         rightKeys.push(shift(local(key.right), -leftWidth));
         keyTypes.push(key.type);
+        fullKeys.left.push(key.left);
+        fullKeys.right.push(key.right);
       } else residual.push(local(bound));
     }
+    const match = ctx.atMostOne(fullKeys.left, fullKeys.right);
+    const atMostOne = match ? describeAtMostOne(match) : undefined;
     for (const id of unit.scanIds) joined.add(id);
     const columns = [...plan.columns, ...right.columns];
     const bindJoin = ctx.chooseBindJoin(
@@ -107,7 +115,7 @@ export function planInnerRegion(tree: JoinTree, ctx: RegionContext): QueryPlan |
     );
     const condition = residual.length === 0 ? null : boundAnd(residual);
     plan =
-      bindJoin ??
+      (bindJoin && atMostOne ? { ...bindJoin, atMostOne } : bindJoin) ??
       (leftKeys.length === 0
         ? {
             kind: "nested-loop",
@@ -128,8 +136,15 @@ export function planInnerRegion(tree: JoinTree, ctx: RegionContext): QueryPlan |
             rightKeys,
             keyTypes,
             residual: condition,
+            ...(atMostOne ? { atMostOne } : {}),
             columns,
-            estimate: Math.max(plan.estimate, right.estimate),
+            estimate: cardinalityEstimate(
+              "inner",
+              match,
+              plan.estimate,
+              right.estimate,
+              Math.max(plan.estimate, right.estimate),
+            ),
           });
   }
 

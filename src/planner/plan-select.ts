@@ -28,6 +28,7 @@ import { type BoundAggregate, type BoundExpr, boolOid, boundAnd, columnsOf } fro
 import { decorrelateLateral } from "./decorrelate-lateral.ts";
 import { eagerAggregate } from "./eager-aggregate.ts";
 import { estimateRows } from "./estimate.ts";
+import { atMostOneMatch, cardinalityEstimate, describeAtMostOne } from "./join-cardinality.ts";
 import { rewriteJoinUsing } from "./join-using.ts";
 import { pushAggregate, pushOrderLimit } from "./plan-aggpush.ts";
 import {
@@ -575,6 +576,7 @@ function planJoinTree(
         planUnit: (t) => planJoinTree(t, scans, layout, input, bind, remap),
         scansOf: (e) => scansOf(e, scans),
         equiKey: (e, leftIds) => equiKey(e, scans, leftIds, input.scalars),
+        atMostOne: (l, r) => atMostOneMatch(l, r, scans, input.catalog),
         chooseBindJoin: (type, l, r, lk, rk, kt, res, cols) =>
           chooseBindJoin(type, l, r, lk, rk, kt, res, cols, input),
       }));
@@ -592,6 +594,7 @@ function planJoinTree(
   const rightKeys: BoundExpr[] = [];
   const keyTypes: number[] = [];
   const residual: BoundExpr[] = [];
+  const fullKeys: { left: BoundExpr[]; right: BoundExpr[] } = { left: [], right: [] };
   for (const c of tree.on) {
     const bound = bind(c);
     const key = equiKey(bound, scans, leftIds, input.scalars);
@@ -599,9 +602,19 @@ function planJoinTree(
       leftKeys.push(local(key.left));
       rightKeys.push(shift(local(key.right), -leftWidth));
       keyTypes.push(key.type);
+      fullKeys.left.push(key.left);
+      fullKeys.right.push(key.right);
     } else residual.push(local(bound));
   }
-  const estimate = Math.max(left.estimate, right.estimate);
+  const match = atMostOneMatch(fullKeys.left, fullKeys.right, scans, input.catalog);
+  const atMostOne = match ? describeAtMostOne(match) : undefined;
+  const estimate = cardinalityEstimate(
+    tree.type,
+    match,
+    left.estimate,
+    right.estimate,
+    Math.max(left.estimate, right.estimate),
+  );
   const bindJoin = chooseBindJoin(
     tree.type,
     left,
@@ -613,7 +626,7 @@ function planJoinTree(
     columns,
     input,
   );
-  if (bindJoin) return bindJoin;
+  if (bindJoin) return atMostOne ? { ...bindJoin, atMostOne } : bindJoin;
   if (leftKeys.length === 0) {
     return {
       kind: "nested-loop",
@@ -635,6 +648,7 @@ function planJoinTree(
     rightKeys,
     keyTypes,
     residual: residual.length ? boundAnd(residual) : null,
+    ...(atMostOne ? { atMostOne } : {}),
     columns,
     estimate,
   };

@@ -29,6 +29,8 @@ export type QueryPlan =
       readonly residual: BoundExpr | null;
       /** NOT IN semantics for an anti join (see the hashJoin operator) */
       readonly nullAware?: boolean;
+      /** the relationship whose keys these are: each referencing row matches at most one (join-cardinality.ts) */
+      readonly atMostOne?: string;
       readonly columns: PlanColumn[];
       readonly estimate: number;
     }
@@ -251,6 +253,8 @@ export interface BindJoinPlan {
   readonly nullAware?: boolean;
   /** NOT IN: the inner key column may hold NULL, so one probe query looks for such a row first */
   readonly probeNullKeys?: boolean;
+  /** the relationship whose keys these are: each referencing row matches at most one (join-cardinality.ts) */
+  readonly atMostOne?: string;
   readonly left: QueryPlan;
   readonly right: QueryPlan;
   /** the inner side: a remote scan whose fragment gets the key predicate */

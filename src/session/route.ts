@@ -154,10 +154,15 @@ function readsRelationshipColumn(
   const walk = (node: unknown): boolean => {
     if (node === null || typeof node !== "object") return false;
     if (Array.isArray(node)) return node.some(walk);
-    const ref = (node as { ColumnRef?: { fields?: { String?: { sval?: string } }[] } }).ColumnRef;
+    const ref = (node as { ColumnRef?: { fields?: { String?: { sval?: string }; A_Star?: object }[] } })
+      .ColumnRef;
     if (ref) {
-      const last = ref.fields?.[ref.fields.length - 1]?.String?.sval;
-      return last !== undefined && names.has(last);
+      const last = ref.fields?.[ref.fields.length - 1];
+      // stars that leave relationship columns out were expanded before routing; one left here may
+      // stand for always_fetch relationship columns, which the service cannot return
+      if (last?.A_Star) return true;
+      const name = last?.String?.sval;
+      return name !== undefined && names.has(name);
     }
     return Object.values(node).some(walk);
   };

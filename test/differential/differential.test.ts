@@ -19,6 +19,7 @@ import {
 } from "./harness.ts";
 import { notYetSupported } from "./not-yet-supported.ts";
 import { corpus } from "./queries.ts";
+import { differentialRelationships } from "./relationships.ts";
 
 const scale = Number(process.env.WEFT_DIFF_SCALE ?? "0.01");
 const seed = Number(process.env.WEFT_DIFF_SEED ?? "20240601");
@@ -49,6 +50,7 @@ before(async () => {
       { name: "crm", kind: "postgres", url: dataset.urls.crm },
       { name: "ops", kind: "mysql", url: dataset.urls.ops },
     ],
+    relationships: differentialRelationships,
   });
   harness = await DifferentialHarness.connect(weft.url, dataset.urls.oracle);
 });

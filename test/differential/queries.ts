@@ -6,6 +6,7 @@
  * Ids start with the service(s) touched: hr-, crm-, ops- (one service) or x- (several).
  */
 import type { DifferentialQuery } from "./harness.ts";
+import { relationshipQueries } from "./relationship-queries.ts";
 
 export const corpus: readonly DifferentialQuery[] = [
   // ------------------------------------------------------------------ hr (MariaDB), single service
@@ -776,4 +777,5 @@ export const corpus: readonly DifferentialQuery[] = [
       "inner chain with a NULL-able key (manager_no), a non-equality condition and a cross-service residual",
     sql: "select e.emp_no, m.emp_no as mgr, p.project_id from crm.project p join hr.employees e on e.emp_no = p.lead_emp_no join hr.employees m on m.emp_no = e.manager_no join ops.assignment a on a.project_id = p.project_id and a.hours > e.emp_no - e.emp_no where p.project_id <= 20 order by 1, 2, 3",
   },
+  ...relationshipQueries,
 ];

@@ -115,6 +115,13 @@ export class CatalogRelationships implements RelationshipCatalog {
     return this.#snapshot;
   }
 
+  /** Stored (writable) relationships that name `service`: of its tables, to them, or through a junction in it. */
+  storedUsing(service: string): Relationship[] {
+    return this.#stored.relationships.filter(
+      (r) => r.service === service || r.ref_service === service || r.junction_service === service,
+    );
+  }
+
   forTable(service: string, table: string): Relationship[] {
     return this.#snapshot.relationships.filter((r) => r.service === service && r.table === table);
   }

@@ -9,6 +9,7 @@ import type { TypeOid } from "../common/pg-types.ts";
 import type { Row } from "../common/row.ts";
 import { quoteJson } from "../common/value-json.ts";
 import type { Value } from "../common/values.ts";
+import { ApplyFailure } from "./apply-failure.ts";
 import { estimateRowBytes } from "./memory-budget.ts";
 import { BatchBuilder, fromBatchGenerator } from "./operators/batch-generator.ts";
 import { batchSizeOf, type OperatorEnv } from "./operators/env.ts";
@@ -130,8 +131,11 @@ async function fetchValues(
     const key = k && tupleKey(k, first.keyTypes);
     const found = key === null ? [] : (matched.get(key) ?? []);
     if (!f.many) {
+      // raised by the read of the column (`apply-value`), so a row filtered out before never raises
       if (found.length > 1)
-        throw new PgError("21000", `more than one row returned by relationship "${f.relationship}"`);
+        return new ApplyFailure(
+          new PgError("21000", `more than one row returned by relationship "${f.relationship}"`),
+        ).asValue();
       return found.length === 0 ? null : rowJson(found[0]);
     }
     if (key === null) return "[]";

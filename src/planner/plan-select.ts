@@ -42,7 +42,7 @@ import {
 import { planInnerRegion } from "./plan-inner-region.ts";
 import { bindWithinGroupAggregate } from "./plan-ordered-set.ts";
 import { addRelationshipKeys, realColumns, withRelationshipFetch } from "./plan-relationship.ts";
-import { hiddenFromStar, withRelationshipColumns } from "./plan-relationship-catalog.ts";
+import { hiddenFromStar, relationshipAt, withRelationshipColumns } from "./plan-relationship-catalog.ts";
 import { planSetOperationOrValues } from "./plan-setop.ts";
 import {
   clientParamCount,
@@ -234,13 +234,23 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
       continue;
     else residualWhere.push(conjunct);
   }
+  // PostgreSQL evaluates a relationship's scalar subquery after the cheaper quals ([NOT] IN …), so
+  // a row they drop never raises its 21000: those conjuncts wait until the semi/anti joins are done
+  const lateWhere: Node[] = [];
+  if (subLinkJoins.length > 0) {
+    const late = (n: Node) => readsSingleRelationship(bindFull(n), scans);
+    for (const n of residualWhere) if (late(n)) lateWhere.push(n);
+    for (const s of scans) for (const n of s.offered) if (!containsSubLink(n) && late(n)) lateWhere.push(n);
+    residualWhere.splice(0, residualWhere.length, ...residualWhere.filter((n) => !lateWhere.includes(n)));
+    for (const s of scans) s.offered = s.offered.filter((n) => !lateWhere.includes(n));
+  }
   // ON conditions of inner joins, and the nullable side's conditions of outer joins, are offered too.
   offerJoinConditions(tree, scans, bindFull);
 
   // Everything the query reads, to prune each scan's columns.
   const targets = expandTargets(stmt, scans);
   const exprsUsed: BoundExpr[] = [];
-  for (const node of residualWhere) exprsUsed.push(bindFull(node));
+  for (const node of [...residualWhere, ...lateWhere]) exprsUsed.push(bindFull(node));
   for (const node of joinConditions(tree)) exprsUsed.push(bindFull(node));
   for (const s of scans)
     for (const node of s.offered) if (!containsSubLink(node)) exprsUsed.push(bindFull(node));
@@ -295,6 +305,10 @@ function planSelectUnchecked(stmt: SelectStmt, input: PlanInput): QueryPlan {
   }
   for (const c of subLinkJoins) {
     plan = planSubLinkJoin(plan, c, { input, planSelect, bindOuter: (n) => remap(bindFull(n)) });
+  }
+  if (lateWhere.length > 0) {
+    const predicate = boundAnd(lateWhere.map((n) => remap(bindFull(n))));
+    plan = { kind: "filter", input: plan, predicate, columns: plan.columns, estimate: plan.estimate };
   }
   return withInitParams(
     planOutput(stmt, plan, targets, scans, layout, input, applies?.post ?? []),
@@ -478,7 +492,13 @@ function columnResolver(scans: Scan[]): BindContext["columns"] {
       const i = s.table.columns.findIndex((c) => c.name === column);
       if (i >= 0) {
         const c = s.table.columns[i];
-        matches.push({ kind: "column", index: s.offset + i, type: c.type.oid, typmod: c.type.typmod });
+        const ref: BoundExpr = {
+          kind: "column",
+          index: s.offset + i,
+          type: c.type.oid,
+          typmod: c.type.typmod,
+        };
+        matches.push(singleRelationship(s, i) ? { ...ref, kind: "apply-value", arg: ref } : ref);
       }
     }
     if (matches.length === 0)
@@ -487,6 +507,24 @@ function columnResolver(scans: Scan[]): BindContext["columns"] {
       throw new PgError(SqlState.ambiguousColumn, `column reference "${column}" is ambiguous`);
     return matches[0];
   };
+}
+
+/**
+ * A belongs_to/has_one column holds its 21000 for a row with two related rows (relationship-fetch.ts):
+ * it is read through `apply-value`, which raises only for the rows an expression reads it for.
+ */
+function singleRelationship(s: Scan, i: number): boolean {
+  if (s.derived || s.apply || s.lateral) return false;
+  const r = relationshipAt(s.table, i);
+  return r !== null && (r.type === "belongs_to" || r.type === "has_one");
+}
+
+function readsSingleRelationship(expr: BoundExpr, scans: Scan[]): boolean {
+  return [...columnsOf(expr)].some((i) =>
+    scans.some(
+      (s) => i >= s.offset && i < s.offset + s.table.columns.length && singleRelationship(s, i - s.offset),
+    ),
+  );
 }
 
 function scansOf(expr: BoundExpr, scans: Scan[]): Scan[] {
@@ -978,7 +1016,7 @@ function planOutput(
       if ((node as any).ColumnRef) {
         const bound = compact(node);
         const same = groupKeys.findIndex(
-          (g) => g.kind === "column" && bound.kind === "column" && g.index === bound.index,
+          (g) => astKey(g as unknown as Node) === astKey(bound as unknown as Node),
         );
         if (same >= 0)
           return { kind: "column", index: same, type: groupKeys[same].type, typmod: groupKeys[same].typmod };

@@ -92,6 +92,18 @@ before(async () => {
         ref_table: "task",
         ref_field: "todo_id",
       },
+      // todos 1 and 2 have several tasks: reading this column for them raises 21000
+      {
+        service: "my",
+        table: "todo",
+        name: "first_task",
+        alias: "one_task",
+        type: "has_one",
+        field: "id",
+        ref_service: "pg",
+        ref_table: "task",
+        ref_field: "todo_id",
+      },
       {
         service: "my",
         table: "todo",
@@ -175,6 +187,52 @@ test("filters and ORDER BY on relationship columns", async () => {
     `select t.id, t."pg.contact_by_assigned_to"->>'score' as score from my.todo t where t."pg.contact_by_assigned_to"->>'flag' = 'true' order by t."pg.contact_by_assigned_to"->>'display_name' desc`,
     `select id, r->>'score' as score from (select t.id, (select row_to_json(c) from pg.contact c where c.display_name = t.assigned_to) as r from my.todo t) s where r->>'flag' = 'true' order by r->>'display_name' desc`,
   );
+});
+
+const oneTask = "(select row_to_json(x) from pg.task x where x.todo_id = t.id)";
+const severalTasks = "(select x.todo_id from pg.task x group by 1 having count(*) > 1)";
+
+test("a has_one matching two rows raises 21000 only for the rows that are read, like a scalar subquery", async () => {
+  const rows = await same(
+    `select t.id, t.one_task from my.todo t where t.id not in ${severalTasks} order by t.id`,
+    `select t.id, ${oneTask} as one_task from my.todo t where t.id not in ${severalTasks} order by t.id`,
+  );
+  assert.deepEqual(
+    rows.map((r) => r[0]),
+    ["3", "4", "5", "6", "7", "99"],
+  );
+  // the column read by WHERE, ORDER BY and a function after the filter that drops the offenders
+  await same(
+    `select t.id, json_typeof(t.one_task) as k from my.todo t where t.id not in ${severalTasks} and t.one_task is null order by t.one_task::text, t.id`,
+    `select t.id, json_typeof(${oneTask}) as k from my.todo t where t.id not in ${severalTasks} and ${oneTask} is null order by ${oneTask}::text, t.id`,
+  );
+  // a CASE branch not taken does not read it
+  await same(
+    "select t.id, case when t.id > 2 then t.one_task end as v from my.todo t order by t.id",
+    `select t.id, case when t.id > 2 then ${oneTask} end as v from my.todo t order by t.id`,
+  );
+  const offending = [
+    [
+      `select t.id, t.one_task from my.todo t order by t.id`,
+      `select t.id, ${oneTask} from my.todo t order by t.id`,
+    ],
+    [
+      `select t.id from my.todo t where t.id in (1, 3) and t.one_task is null`,
+      `select t.id from my.todo t where t.id in (1, 3) and ${oneTask} is null`,
+    ],
+    [
+      `select t.id from my.todo t where t.id <> 2 order by t.one_task::text`,
+      `select t.id from my.todo t where t.id <> 2 order by ${oneTask}::text`,
+    ],
+  ];
+  for (const [weftSql, oracleSql] of offending) {
+    const expected = await oracle.query(oracleSql).then(
+      () => null,
+      (err) => err.code,
+    );
+    assert.equal(expected, "21000", oracleSql);
+    await assert.rejects(client.query(weftSql), { code: "21000" }, weftSql);
+  }
 });
 
 test("EXPLAIN shows the batches; EXPLAIN ANALYZE counts queries per batch, not per row", async () => {
